@@ -1,0 +1,21 @@
+"""orbops: an orbital operations simulator for crewed stations, driven by real orbits.
+
+The curated public API; the module tree below is an implementation detail.
+"""
+
+from .elements import Catalog, ElementSet, load_catalog
+from .errors import ElementsError, OrbopsError, OrbopsWarning, StaleElementsWarning, UnknownObjectError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "Catalog",
+    "ElementSet",
+    "ElementsError",
+    "OrbopsError",
+    "OrbopsWarning",
+    "StaleElementsWarning",
+    "UnknownObjectError",
+    "load_catalog",
+]

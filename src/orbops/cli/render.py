@@ -1,0 +1,43 @@
+"""Rendering helpers shared by the commands: tables, JSON, progress bars."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Iterable, Sequence
+
+import click
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+
+def stdout_console() -> Console:
+    """A console on the current stdout; wide and plain when it is not a terminal."""
+    tty = sys.stdout.isatty()
+    return Console(file=sys.stdout, width=None if tty else 200, highlight=False,
+                   soft_wrap=not tty, no_color=not tty)
+
+
+def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None,
+                right: Sequence[bool] | None = None) -> None:
+    """A table on stdout; ``right[i]`` right-aligns column ``i`` (numbers)."""
+    table = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False)
+    for i, col in enumerate(columns):
+        table.add_column(col, justify="right" if right and right[i] else "left", no_wrap=True)
+    for row in rows:
+        table.add_row(*(str(c) for c in row))
+    stdout_console().print(table)
+
+
+def _default(obj: Any) -> Any:
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    raise TypeError(f"cannot write {type(obj).__name__} as JSON")
+
+
+def print_json(obj: Any) -> None:
+    """``obj`` as indented JSON on stdout."""
+    click.echo(json.dumps(obj, indent=2, default=_default, allow_nan=False))
