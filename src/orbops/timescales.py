@@ -24,6 +24,7 @@ __all__ = [
     "format_utc",
     "jd_parts",
     "now_utc",
+    "Times",
 ]
 
 NS_PER_DAY = 86_400 * 10**9
@@ -72,6 +73,8 @@ def to_datetime64(value) -> np.ndarray:
     Accepts ``datetime64`` values or arrays, ISO strings, ``datetime.datetime``
     (naive means UTC; aware ones are converted) and sequences of these.
     """
+    if isinstance(value, Times):
+        return value.datetime64
     if isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.datetime64):
         return value.astype("datetime64[ns]")
     if isinstance(value, np.datetime64):
@@ -100,6 +103,8 @@ def now_utc() -> np.datetime64:
 
 def format_utc(t, digits: int = 0) -> str:
     """One instant as ISO 8601 UTC with a ``Z``, seconds to ``digits`` decimals."""
+    if isinstance(t, (int, np.integer)):
+        t = np.datetime64(int(t), "ns")
     t = np.datetime64(t, "ns")
     unit = {0: "s", 3: "ms", 6: "us"}.get(digits, "ns")
     if digits == 0:
@@ -116,3 +121,66 @@ def jd_parts(t) -> tuple[np.ndarray, np.ndarray]:
     ns = np.asarray(to_datetime64(t)).astype("datetime64[ns]").astype(np.int64)
     days, rem = np.divmod(ns, NS_PER_DAY)
     return days.astype(np.float64) + JD_UNIX_EPOCH, rem.astype(np.float64) / NS_PER_DAY
+
+
+class Times:
+    """UTC instants: orbops' time type (an array of int64 nanoseconds since 1970).
+
+    One instant or many; ``Times.span`` builds an even grid. Any value
+    :func:`to_datetime64` accepts converts, and ``datetime64`` arrays convert
+    back with :attr:`datetime64`.
+    """
+
+    __slots__ = ("ns",)
+
+    def __init__(self, values) -> None:
+        if isinstance(values, Times):
+            self.ns = values.ns
+        else:
+            self.ns = np.asarray(to_datetime64(values)).astype("datetime64[ns]").astype(np.int64)
+
+    @classmethod
+    def span(cls, start, stop, step_s: float) -> "Times":
+        """Instants from ``start`` to ``stop`` (included when on the grid) every ``step_s`` seconds."""
+        if not step_s > 0:
+            raise TimeFormatError(f"time step must be positive, got {step_s!r} s")
+        t0 = int(Times(start).ns)
+        t1 = int(Times(stop).ns)
+        if t1 < t0:
+            raise TimeFormatError(f"stop {format_utc(t1)} is before start {format_utc(t0)}")
+        step = int(round(step_s * 1e9))
+        return cls._from_ns(np.arange(t0, t1 + 1, step, dtype=np.int64))
+
+    @classmethod
+    def _from_ns(cls, ns: np.ndarray) -> "Times":
+        obj = cls.__new__(cls)
+        obj.ns = np.asarray(ns, dtype=np.int64)
+        return obj
+
+    @property
+    def datetime64(self) -> np.ndarray:
+        """The instants as ``datetime64[ns]`` (UTC)."""
+        return self.ns.astype("datetime64[ns]")
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.ns.shape
+
+    def __len__(self) -> int:
+        return len(self.ns)
+
+    def __getitem__(self, index) -> "Times":
+        return Times._from_ns(self.ns[index])
+
+    def jd_parts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Julian date as (whole, fraction); see :func:`jd_parts`."""
+        return jd_parts(self.datetime64)
+
+    def __repr__(self) -> str:
+        if self.ns.ndim == 0:
+            return f"Times({format_utc(self.ns.astype('datetime64[ns]'), 3)})"
+        if self.ns.size == 0:
+            return "Times([])"
+        flat = self.ns.reshape(-1)
+        return (f"Times({self.ns.shape}, {format_utc(flat.min().astype('datetime64[ns]'))} .. "
+                f"{format_utc(flat.max().astype('datetime64[ns]'))})")

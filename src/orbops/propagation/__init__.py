@@ -1,0 +1,7 @@
+"""Floor 2: SGP4/SDP4 propagation, vectorised over (satellite, time). No simpy, no matplotlib."""
+
+from .api import as_catalog, propagate
+from .backends import available_backends, get_backend
+from .states import SGP4_ERRORS, States
+
+__all__ = ["SGP4_ERRORS", "States", "as_catalog", "available_backends", "get_backend", "propagate"]

@@ -1,0 +1,71 @@
+"""``propagate``: element sets and UTC times in, TEME states out."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+
+from ..elements import Catalog, ElementSet
+from ..errors import OrbopsError
+from ..timescales import Times
+from .backends import Batch, get_backend
+from .states import States
+
+__all__ = ["propagate", "as_catalog", "as_time_ns"]
+
+
+def as_catalog(elements) -> Catalog:
+    """A Catalog from a Catalog, one ElementSet or an iterable of them."""
+    if isinstance(elements, Catalog):
+        return elements
+    if isinstance(elements, ElementSet):
+        return Catalog([elements])
+    if isinstance(elements, Iterable) and not isinstance(elements, (str, bytes)):
+        items = list(elements)
+        if all(isinstance(e, ElementSet) for e in items):
+            return Catalog(items)
+    raise OrbopsError(f"cannot propagate {type(elements).__name__}: expected a Catalog, an ElementSet "
+                      "or a list of ElementSets")
+
+
+def as_time_ns(times, n_sat: int) -> np.ndarray:
+    """UTC times as int64 ns, ``(n_time,)`` or ``(n_sat, n_time)``; a scalar becomes ``(1,)``."""
+    ns = Times(times).ns
+    if ns.ndim == 0:
+        ns = ns.reshape(1)
+    if ns.ndim == 2 and ns.shape[0] != n_sat:
+        raise OrbopsError(f"per-satellite times have {ns.shape[0]} rows for {n_sat} satellites: "
+                          "expected times shaped (n_time,) or (n_sat, n_time)")
+    if ns.ndim > 2:
+        raise OrbopsError(f"times have shape {ns.shape}: expected (n_time,) or (n_sat, n_time)")
+    return ns
+
+
+def propagate(elements, times, *, backend: str = "auto") -> States:
+    """SGP4/SDP4 states of satellites at UTC times, in TEME.
+
+    ``elements``: a :class:`Catalog`, an :class:`ElementSet` or a list of them
+    (every set is propagated: pick one per object with ``Catalog.at`` first).
+    ``times``: ``datetime64`` values (UTC), :class:`Times`, ISO strings or
+    datetimes; shaped ``(n_time,)`` for common instants or ``(n_sat, n_time)``
+    for each satellite's own. Returns :class:`States` with ``r_km`` and
+    ``v_km_s`` ``(n_sat, n_time, 3)`` and ``codes`` ``(n_sat, n_time)``; a
+    sample that fails (decay, eccentricity out of range, ...) has a non-zero
+    code and NaN state, never an exception. ``backend``: ``auto`` (the
+    compiled one when numba is installed), ``numba``, ``numpy`` or ``sgp4``.
+    """
+    catalog = as_catalog(elements)
+    t_ns = as_time_ns(times, len(catalog))
+    engine = get_backend(backend)
+    n_sat, n_time = len(catalog), t_ns.shape[-1]
+    r = np.empty((n_sat, n_time, 3))
+    v = np.empty((n_sat, n_time, 3))
+    codes = np.zeros((n_sat, n_time), dtype=np.uint8)
+    if n_sat and n_time:
+        engine.run(Batch(catalog), t_ns, r, v, codes)
+    bad = codes != 0
+    r[bad] = np.nan
+    v[bad] = np.nan
+    return States(r_km=r, v_km_s=v, codes=codes, times=t_ns.astype("datetime64[ns]"),
+                  norad_ids=catalog.norad_id.copy(), names=catalog.name.copy(), backend=engine.name)
