@@ -98,4 +98,4 @@ def main() -> None:
     cli(prog_name="orbops")
 
 
-from . import elements  # noqa: E402,F401  (registers the command)
+from . import bench, elements, propagate  # noqa: E402,F401  (registers the commands)

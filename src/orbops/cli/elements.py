@@ -10,23 +10,10 @@ import numpy as np
 from ..elements import FORMATS, load_catalog, write_elements
 from ..elements.io import WRITERS
 from ..errors import ElementsWarning
-from ..timescales import NS_PER_DAY, format_utc, now_utc, parse_utc
+from ..timescales import NS_PER_DAY, format_utc, now_utc
 from .app import EXIT_CODES, Invalid, cli, error
+from .common import UTCTime
 from .render import print_json, print_table
-
-
-class UTCTime(click.ParamType):
-    """A click parameter: an ISO 8601 UTC instant."""
-
-    name = "UTC"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, np.datetime64):
-            return value
-        try:
-            return parse_utc(value)
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
 
 
 @cli.command("elements", short_help="List, check and convert element files (TLE, 3LE, OMM).")
@@ -106,4 +93,4 @@ def elements_command(files, as_json, at, objects, latest, max_age, strict, to):
         raise Invalid()
 
 
-__all__ = ["elements_command", "UTCTime", "FORMATS"]
+__all__ = ["elements_command", "FORMATS"]

@@ -41,3 +41,34 @@ def _default(obj: Any) -> Any:
 def print_json(obj: Any) -> None:
     """``obj`` as indented JSON on stdout."""
     click.echo(json.dumps(obj, indent=2, default=_default, allow_nan=False))
+
+
+class Progress:
+    """A progress bar with ETA on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, total: float, description: str, unit: str = "") -> None:
+        self.total = total
+        self.description = description
+        self.unit = unit
+        self._bar = None
+
+    def __enter__(self) -> "Progress":
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress as RichProgress,
+                                       TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+
+            self._bar = RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                     TextColumn(self.unit), TimeElapsedColumn(), TextColumn("ETA"),
+                                     TimeRemainingColumn(), console=Console(file=sys.stderr), transient=True)
+            self._bar.__enter__()
+            self._task = self._bar.add_task(self.description, total=self.total)
+        return self
+
+    def advance(self, amount: float = 1) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task, amount)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)

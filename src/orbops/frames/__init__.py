@@ -11,8 +11,10 @@ the leading axes (``(n_time,)`` against ``(n_sat, n_time, 3)``).
 """
 
 from .earth import (
+    FRAMES,
     Site,
     ecef_to_geodetic,
+    express,
     geodetic_to_ecef,
     gmst82_rad,
     teme_to_itrs,
@@ -22,7 +24,9 @@ from .earth import (
 )
 
 __all__ = [
+    "FRAMES",
     "Site",
+    "express",
     "ecef_to_geodetic",
     "geodetic_to_ecef",
     "gmst82_rad",

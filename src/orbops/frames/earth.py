@@ -194,3 +194,26 @@ def topocentric(r_itrs_km, site: Site, v_itrs_km_s=None):
         return az, el, rng
     rate = np.einsum("...j,...j->...", rho, np.asarray(v_itrs_km_s, dtype=float)) / rng
     return az, el, rng, rate
+
+
+FRAMES = ("teme", "itrs", "geodetic")
+"""Frames :func:`express` can give states in."""
+
+
+def express(states, frame: str) -> dict[str, np.ndarray]:
+    """States in ``frame`` as named columns, each ``(n_sat, n_time)``.
+
+    ``teme`` and ``itrs``: ``x_km, y_km, z_km, vx_km_s, vy_km_s, vz_km_s``;
+    ``geodetic``: ``lat_deg, lon_deg, alt_km`` (WGS-84).
+    """
+    if frame not in FRAMES:
+        raise OrbopsError(f"unknown frame {frame!r}: expected one of {', '.join(FRAMES)}")
+    r, v = states.r_km, states.v_km_s
+    times = states.times
+    if frame != "teme":
+        r, v = teme_to_itrs(r, times, v)
+    if frame == "geodetic":
+        lat, lon, alt = ecef_to_geodetic(r)
+        return {"lat_deg": lat, "lon_deg": lon, "alt_km": alt}
+    return {"x_km": r[..., 0], "y_km": r[..., 1], "z_km": r[..., 2],
+            "vx_km_s": v[..., 0], "vy_km_s": v[..., 1], "vz_km_s": v[..., 2]}

@@ -3,5 +3,7 @@
 from .api import as_catalog, propagate
 from .backends import available_backends, get_backend
 from .states import SGP4_ERRORS, States
+from .stream import Chunk, chunk_slices, stream
 
-__all__ = ["SGP4_ERRORS", "States", "as_catalog", "available_backends", "get_backend", "propagate"]
+__all__ = ["SGP4_ERRORS", "Chunk", "States", "as_catalog", "available_backends", "chunk_slices", "get_backend",
+           "propagate", "stream"]

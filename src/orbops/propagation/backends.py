@@ -131,28 +131,27 @@ class NumpyBackend:
         n_sat, n_time = codes.shape
         per_sat_times = t_ns.ndim == 2
 
-        def work(block):
-            rows, cols = block
-            idx = np.arange(n_sat)[rows]
-            tt = t_ns[rows, cols] if per_sat_times else t_ns[cols]
-            t = tsince_minutes(batch.epoch_ns[rows], tt)
-            deep = batch.deep[rows]
-            for mask, is_deep in ((~deep, False), (deep, True)):
-                if not mask.any():
-                    continue
-                rx, ry, rz, vx, vy, vz, code = numpy_block(P[idx[mask]], t[mask], is_deep)
-                target = (idx[mask][:, None], np.arange(n_time)[cols][None, :])
-                r[target + (0,)], r[target + (1,)], r[target + (2,)] = rx, ry, rz
-                v[target + (0,)], v[target + (1,)], v[target + (2,)] = vx, vy, vz
-                codes[target] = code
+        def work(task):
+            sats, cols, is_deep = task  # sats: indices of one kind (near-earth or deep space)
+            tt = t_ns[sats][:, cols] if per_sat_times else t_ns[cols]
+            t = tsince_minutes(batch.epoch_ns[sats], tt)
+            rx, ry, rz, vx, vy, vz, code = numpy_block(P[sats], t, is_deep)
+            target = (sats[:, None], np.arange(n_time)[cols][None, :])
+            r[target + (0,)], r[target + (1,)], r[target + (2,)] = rx, ry, rz
+            v[target + (0,)], v[target + (1,)], v[target + (2,)] = vx, vy, vz
+            codes[target] = code
 
-        blocks = list(_blocks(n_sat, n_time, self.block_samples))
-        if self.workers > 1 and len(blocks) > 1:
+        tasks = []
+        for is_deep in (False, True):
+            group = np.flatnonzero(batch.deep == is_deep)
+            for rows, cols in _blocks(len(group), n_time, self.block_samples):
+                tasks.append((group[rows], cols, is_deep))
+        if self.workers > 1 and len(tasks) > 1:
             with ThreadPoolExecutor(self.workers) as pool:
-                list(pool.map(work, blocks))
+                list(pool.map(work, tasks))
         else:
-            for b in blocks:
-                work(b)
+            for task in tasks:
+                work(task)
 
 
 class Sgp4Backend:

@@ -264,6 +264,33 @@ def _deep_space(P, sats, epoch_ns, t_ns, t_row, res, r, v, codes):
         codes[s, j] = np.uint8(c)
 
 
+def _drop_stale_cache() -> None:
+    """Forget compiled code built from an older kernel.
+
+    numba invalidates a cached function only when its own file changes; the
+    drivers here inline :mod:`.kernel`, so a fingerprint of both sources is kept
+    beside the cache and a mismatch deletes this module's cache files.
+    """
+    import hashlib
+    from pathlib import Path
+
+    cache_dir = Path(_near_earth._cache._cache_path)
+    sources = [Path(kernel.__file__), Path(__file__)]
+    stamp = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
+    mark = cache_dir / "orbops-kernel.sha256"
+    try:
+        if mark.exists() and mark.read_text() == stamp:
+            return
+        for old in cache_dir.glob(f"{Path(__file__).stem}.*.nb[ic]"):
+            old.unlink()
+        mark.write_text(stamp)
+    except OSError:  # a read-only cache directory: numba will recompile as needed
+        pass
+
+
+_drop_stale_cache()
+
+
 class NumbaBackend:
     """The kernel compiled with numba, vectorised over blocks, on every core."""
 

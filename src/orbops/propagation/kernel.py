@@ -58,11 +58,15 @@ def fmod2pi(x):
     return x - TWO_PI * trunc(x / TWO_PI)
 
 
-def two_thirds_power(x, guess):
-    """``x ** (2/3)`` by Newton's method on ``y**3 = x**2`` from ``guess`` (within ~20 %)."""
+def two_thirds_power(x, x0, y0):
+    """``x ** (2/3)`` near a known pair ``y0 = x0 ** (2/3)`` (within a few percent).
+
+    A first-order start, then Newton steps on ``y**3 = x**2``: exact to
+    rounding when ``x`` is within a few percent of ``x0``.
+    """
+    y = y0 * (1.0 + (2.0 / 3.0) * (x / x0 - 1.0))
     x2 = x * x
-    y = guess
-    for _ in range(6):
+    for _ in range(3):
         y = (2.0 * y + x2 / (y * y)) / 3.0
     return y
 
@@ -336,7 +340,7 @@ def deep_space_state(p, t, xli, xni, atime, xldot, xndt, xnddt):
     mm, argpm, nodem, tempa, tempe, templ = secular(p, t)
     em, inclm, argpm, mm, nodem, nm = deep_secular(p, t, mm, argpm, nodem, xli, xni, atime,
                                                    xldot, xndt, xnddt)
-    am_base = two_thirds_power(XKE / nm, p.ao)
+    am_base = two_thirds_power(XKE / nm, XKE / p.no_unkozai, p.ao)
     am, nm_new, em, mm, argpm, nodem, code = mean_elements(
         p, t, am_base, nm, em, mm, argpm, nodem, tempa, tempe, templ)
     ep, xincp, nodep, argpp, mp = deep_periodics(p, t, em, inclm, nodem, argpm, mm)
