@@ -5,6 +5,9 @@ The curated public API; the module tree below is an implementation detail.
 
 from .elements import Catalog, ElementSet, load_catalog
 from .errors import ElementsError, OrbopsError, OrbopsWarning, StaleElementsWarning, UnknownObjectError
+from .frames import Site
+from .propagation import SGP4_ERRORS, States, propagate
+from .timescales import Times
 
 __version__ = "0.1.0"
 
@@ -15,7 +18,12 @@ __all__ = [
     "ElementsError",
     "OrbopsError",
     "OrbopsWarning",
+    "SGP4_ERRORS",
+    "Site",
     "StaleElementsWarning",
+    "States",
+    "Times",
     "UnknownObjectError",
     "load_catalog",
+    "propagate",
 ]

@@ -22,7 +22,7 @@ import numpy as np
 
 from . import kernel
 from .backends import Batch
-from .deepspace import resonance_states
+from .deepspace import resonance_tables
 
 __all__ = ["NumbaBackend", "SCALAR_MATH", "compiled_kernel"]
 
@@ -166,6 +166,7 @@ _near_earth_state = _NEAR.near_earth_state
 _kepler_step = _NEAR.kepler_step
 _short_period = _NEAR.short_period
 _deep_space_state = _DEEP.deep_space_state
+_resonance_step_index = _DEEP.resonance_step_index
 _deep_kepler_step = _DEEP.kepler_step
 _deep_short_period = _DEEP.short_period
 _TOL = kernel.KEPLER_TOL
@@ -233,8 +234,11 @@ def _near_earth(P, sats, epoch_ns, t_ns, t_row, r, v, codes, block):
 
 
 @nb.njit(parallel=True, cache=True, **_OPTIONS)
-def _deep_space(P, sats, epoch_ns, t_ns, t_row, res, r, v, codes):
-    """Deep-space satellites ``sats``, sample by sample; ``res[:, k]`` is the resonance state of sats[k]."""
+def _deep_space(P, sats, epoch_ns, t_ns, t_row, rows, tables, r, v, codes):
+    """Deep-space satellites ``sats``, sample by sample.
+
+    ``rows[k]`` is the row of sats[k] in the resonance ``tables`` (-1: none).
+    """
     n_time = t_ns.shape[1]
     for task in nb.prange(len(sats) * n_time):
         k = task // n_time
@@ -242,9 +246,11 @@ def _deep_space(P, sats, epoch_ns, t_ns, t_row, res, r, v, codes):
         s = sats[k]
         p = P[s]
         t = (t_ns[t_row[s], j] - epoch_ns[s]) / _NS_PER_MIN
+        side, step = _resonance_step_index(t)
+        row = rows[k]
+        res = tables[max(row, 0), int(side), int(step) if row >= 0 else 0]
         (am, nm, axnl, aynl, u, nodep, xincp, sinip, cosip, con41, x1mth2, x7thm1,
-         code) = _deep_space_state(p, t, res[0, k, j], res[1, k, j], res[2, k, j], res[3, k, j],
-                                   res[4, k, j], res[5, k, j])
+         code) = _deep_space_state(p, t, res[0], res[1], res[2], res[3], res[4], res[5])
         eo1 = u
         sineo1 = 0.0
         coseo1 = 0.0
@@ -312,5 +318,5 @@ class NumbaBackend:
             _near_earth(P, near, batch.epoch_ns, times, t_row, r, v, codes, self.block_samples)
         if len(deep):
             tsince = (times[t_row[deep]] - batch.epoch_ns[deep][:, None]) / _NS_PER_MIN
-            res = np.stack(resonance_states(P[deep], tsince))
-            _deep_space(P, deep, batch.epoch_ns, times, t_row, res, r, v, codes)
+            rows, tables = resonance_tables(P[deep], tsince)
+            _deep_space(P, deep, batch.epoch_ns, times, t_row, rows, tables, r, v, codes)

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernel import STEP_MIN, resonance_rates, resonance_step
+from .kernel import STEP_MIN, resonance_rates, resonance_step, resonance_step_index
 
-__all__ = ["Record", "resonance_states"]
+__all__ = ["Record", "resonance_states", "resonance_tables"]
 
 
 class Record:
@@ -31,46 +31,46 @@ class Record:
             setattr(self, name, value[:, None] if column else value)
 
 
-def whole_steps(t: np.ndarray) -> np.ndarray:
-    """Number of whole 720-minute steps the reference takes towards ``t`` (minutes)."""
-    k = np.floor(np.abs(t) / STEP_MIN)
-    sign = np.where(t > 0.0, 1.0, -1.0)
-    # match the reference's stopping test |t - atime| < 720 exactly, even at the edges
-    k = np.where(np.abs(t - sign * STEP_MIN * k) >= STEP_MIN, k + 1, k)
-    k = np.where((k > 0) & (np.abs(t - sign * STEP_MIN * (k - 1)) < STEP_MIN), k - 1, k)
-    return np.maximum(k, 0.0)
+def resonance_tables(params: np.ndarray, tsince: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The resonance integrator's state and rates at every whole step each satellite needs.
+
+    ``params`` ``(n,)`` deep-space constants, ``tsince`` ``(n, n_time)``
+    minutes. Returns ``(rows, tables)``: ``rows[i]`` is satellite i's row in
+    ``tables`` (-1 when it has no resonance) and ``tables[row, side, k]`` the
+    six values ``(xli, xni, atime, xldot, xndt, xnddt)`` after ``k`` steps
+    forward (side 0) or backward (side 1); see ``kernel.resonance_step_index``.
+    """
+    resonant = params["irez"] != 0.0
+    rows = np.full(len(params), -1, dtype=np.int64)
+    rows[resonant] = np.arange(int(resonant.sum()))
+    if not np.any(resonant) or tsince.size == 0:
+        return rows, np.zeros((1, 2, 1, 6))
+    p = Record(params[resonant], column=False)
+    side, k = resonance_step_index(tsince[resonant])
+    k_max = int(k.max())
+    tables = np.zeros((len(p.irez), 2, k_max + 1, 6))
+    for side_index, direction in enumerate((1.0, -1.0)):
+        if not np.any(side == side_index):
+            continue
+        xli, xni, atime = p.xlamo.copy(), p.no_unkozai.copy(), np.zeros(len(p.irez))
+        for step in range(k_max + 1):
+            rates = resonance_rates(p, xli, xni, atime)
+            tables[:, side_index, step] = np.stack((xli, xni, atime) + rates, axis=-1)
+            if step < k_max:
+                xli, xni, atime = resonance_step(xli, xni, atime, *rates, direction * STEP_MIN)
+    return rows, tables
 
 
 def resonance_states(params: np.ndarray, tsince: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Resonance integrator at the last whole step towards each sample.
+    """The six resonance values of each sample ``(n, n_time)``, gathered from :func:`resonance_tables`.
 
-    ``params`` is the structured array of deep-space satellites ``(n,)`` and
-    ``tsince`` their times since epoch in minutes, ``(n, n_time)``. Returns
-    ``(xli, xni, atime, xldot, xndt, xnddt)``: the state and its rates, six
-    arrays shaped like ``tsince``; zeros for non-resonant satellites.
+    Zeros for satellites without resonance.
     """
-    n, n_time = tsince.shape
+    rows, tables = resonance_tables(params, tsince)
+    side, k = resonance_step_index(tsince)
     out = np.zeros((6,) + tsince.shape)
-    resonant = params["irez"] != 0.0
-    if not np.any(resonant) or n_time == 0:
-        return tuple(out)
-    p_all = Record(params[resonant], column=False)
-    t_res = tsince[resonant]
-    steps = whole_steps(t_res).astype(np.int64)
-    rows = np.nonzero(resonant)[0]
-    for direction in (1.0, -1.0):
-        in_dir = (t_res > 0.0) if direction > 0 else (t_res <= 0.0)
-        if not np.any(in_dir):
-            continue
-        k_max = int(steps[in_dir].max())
-        table = np.empty((6, len(rows), k_max + 1))
-        xli, xni, atime = p_all.xlamo.copy(), p_all.no_unkozai.copy(), np.zeros(len(rows))
-        for k in range(k_max + 1):
-            table[:3, :, k] = xli, xni, atime
-            rates = resonance_rates(p_all, xli, xni, atime)
-            table[3:, :, k] = rates
-            if k < k_max:
-                xli, xni, atime = resonance_step(xli, xni, atime, *rates, direction * STEP_MIN)
-        sat_idx, time_idx = np.nonzero(in_dir)
-        out[:, rows[sat_idx], time_idx] = table[:, sat_idx, steps[sat_idx, time_idx]]
+    has = rows >= 0
+    if np.any(has):
+        picked = tables[rows[has][:, None], side[has].astype(np.int64), k[has].astype(np.int64)]
+        out[:, has] = np.moveaxis(picked, -1, 0)
     return tuple(out)

@@ -156,6 +156,20 @@ def resonance_step(xli, xni, atime, xldot, xndt, xnddt, delt):
     return xli + xldot * delt + xndt * step2, xni + xndt * delt + xnddt * step2, atime + delt
 
 
+def resonance_step_index(t):
+    """Which table row the resonance integrator ends on for ``t`` minutes.
+
+    Returns ``(side, k)``: side 0 for t > 0 (steps of +720 min), 1 otherwise,
+    and ``k`` the number of whole steps the reference takes (it stops when
+    ``|t - atime| < 720``), as floats.
+    """
+    k = np.floor(fabs(t) / STEP_MIN)
+    sign = where(t > 0.0, 1.0, -1.0)
+    k = where(fabs(t - sign * STEP_MIN * k) >= STEP_MIN, k + 1.0, k)
+    k = where((k > 0.0) & (fabs(t - sign * STEP_MIN * (k - 1.0)) < STEP_MIN), k - 1.0, k)
+    return where(t > 0.0, 0.0, 1.0), k
+
+
 def deep_secular(p, t, mm, argpm, nodem, xli, xni, atime, xldot, xndt, xnddt):
     """Lunar-solar secular terms and resonance at ``t`` (SDP4 'dspace').
 
@@ -357,6 +371,6 @@ def deep_space_state(p, t, xli, xni, atime, xldot, xndt, xnddt):
 NEAR_EARTH_FUNCTIONS = ("fmod2pi", "secular", "mean_elements", "long_period", "kepler_step",
                         "short_period", "near_earth_state")
 """The kernel of near-earth orbits (the compiled backend vectorises these)."""
-DEEP_SPACE_FUNCTIONS = NEAR_EARTH_FUNCTIONS + ("two_thirds_power", "deep_secular", "deep_periodics",
-                                               "deep_orientation", "deep_space_state")
+DEEP_SPACE_FUNCTIONS = NEAR_EARTH_FUNCTIONS + ("two_thirds_power", "resonance_step_index", "deep_secular",
+                                               "deep_periodics", "deep_orientation", "deep_space_state")
 """The kernel of deep-space orbits, given the resonance integrator's states."""
