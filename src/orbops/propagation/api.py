@@ -9,10 +9,10 @@ import numpy as np
 from ..elements import Catalog, ElementSet
 from ..errors import OrbopsError
 from ..timescales import Times
-from .backends import Batch, get_backend
+from .backends import Batch, Request, get_backend
 from .states import States
 
-__all__ = ["propagate", "as_catalog", "as_time_ns"]
+__all__ = ["Propagator", "propagate", "as_catalog", "as_time_ns"]
 
 
 def as_catalog(elements) -> Catalog:
@@ -42,6 +42,45 @@ def as_time_ns(times, n_sat: int) -> np.ndarray:
     return ns
 
 
+class Propagator:
+    """Element sets made ready once (SGP4 constants), then propagated as often as needed.
+
+    ``states(times)`` gives every set at common or per-set times;
+    ``states(times, sets=idx)`` only the sets ``idx`` (repeats allowed), each
+    at its own row of ``times`` when ``times`` is ``(len(idx), n_time)``.
+    The geometry services search with it without recomputing constants.
+    """
+
+    def __init__(self, elements, *, backend: str = "auto") -> None:
+        self.catalog = as_catalog(elements)
+        self.batch = Batch(self.catalog)
+        self.engine = get_backend(backend)
+
+    def __len__(self) -> int:
+        return len(self.catalog)
+
+    def states(self, times, sets=None) -> States:
+        """TEME states ``(n, n_time, 3)`` of the sets ``sets`` (default: all) at ``times``."""
+        sets = np.arange(len(self.catalog)) if sets is None else np.asarray(sets, dtype=np.int64)
+        t_ns = as_time_ns(times, len(sets))
+        if t_ns.ndim == 1:
+            req = Request(sets, t_ns[None, :], np.zeros(len(sets), dtype=np.int64))
+        else:
+            req = Request(sets, t_ns, np.arange(len(sets)))
+        n_out, n_time = req.shape
+        r = np.empty((n_out, n_time, 3))
+        v = np.empty((n_out, n_time, 3))
+        codes = np.zeros((n_out, n_time), dtype=np.uint8)
+        if n_out and n_time:
+            self.engine.run(self.batch, req, r, v, codes)
+        bad = codes != 0
+        r[bad] = np.nan
+        v[bad] = np.nan
+        return States(r_km=r, v_km_s=v, codes=codes, times=t_ns.astype("datetime64[ns]"),
+                      norad_ids=self.catalog.norad_id[sets], names=self.catalog.name[sets],
+                      backend=self.engine.name)
+
+
 def propagate(elements, times, *, backend: str = "auto") -> States:
     """SGP4/SDP4 states of satellites at UTC times, in TEME.
 
@@ -55,17 +94,4 @@ def propagate(elements, times, *, backend: str = "auto") -> States:
     code and NaN state, never an exception. ``backend``: ``auto`` (the
     compiled one when numba is installed), ``numba``, ``numpy`` or ``sgp4``.
     """
-    catalog = as_catalog(elements)
-    t_ns = as_time_ns(times, len(catalog))
-    engine = get_backend(backend)
-    n_sat, n_time = len(catalog), t_ns.shape[-1]
-    r = np.empty((n_sat, n_time, 3))
-    v = np.empty((n_sat, n_time, 3))
-    codes = np.zeros((n_sat, n_time), dtype=np.uint8)
-    if n_sat and n_time:
-        engine.run(Batch(catalog), t_ns, r, v, codes)
-    bad = codes != 0
-    r[bad] = np.nan
-    v[bad] = np.nan
-    return States(r_km=r, v_km_s=v, codes=codes, times=t_ns.astype("datetime64[ns]"),
-                  norad_ids=catalog.norad_id.copy(), names=catalog.name.copy(), backend=engine.name)
+    return Propagator(elements, backend=backend).states(times)

@@ -5,9 +5,9 @@
 - ``numba``: the same kernel compiled (see :mod:`.compiled`), if numba is installed.
 - ``sgp4``: the python-sgp4 library (Vallado's C++), the reference.
 
-Every backend takes a :class:`Batch` and times as int64 nanoseconds since
-1970 UTC, ``(n_time,)`` or ``(n_sat, n_time)``, and fills ``r`` and ``v``
-``(n_sat, n_time, 3)`` and ``codes`` ``(n_sat, n_time)``.
+Every backend takes a :class:`Batch` of element sets, a :class:`Request`
+(which set and which row of times each output row uses) and fills ``r`` and
+``v`` ``(n_out, n_time, 3)`` and ``codes`` ``(n_out, n_time)``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from . import kernel
 from .deepspace import Record, resonance_states
 from .initialize import initialize_elements
 
-__all__ = ["Batch", "BACKENDS", "get_backend", "available_backends", "tsince_minutes"]
+__all__ = ["Batch", "Request", "BACKENDS", "get_backend", "available_backends", "tsince_minutes"]
 
 NS_PER_MIN = 60_000_000_000
 
@@ -51,6 +51,26 @@ class Batch:
     def deep(self) -> np.ndarray:
         """Mask ``(n_sat,)`` of deep-space (SDP4) satellites."""
         return self.params["deep"] != 0.0
+
+
+class Request:
+    """Which samples to compute: output row k is element set ``sets[k]`` at times ``t_ns[t_rows[k]]``.
+
+    ``t_ns`` is int64 nanoseconds since 1970 UTC shaped ``(n_rows, n_time)``.
+    """
+
+    def __init__(self, sets: np.ndarray, t_ns: np.ndarray, t_rows: np.ndarray) -> None:
+        self.sets = np.ascontiguousarray(sets, dtype=np.int64)
+        self.t_ns = np.ascontiguousarray(t_ns, dtype=np.int64)
+        self.t_rows = np.ascontiguousarray(t_rows, dtype=np.int64)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.sets), self.t_ns.shape[1]
+
+    def times_of(self, k) -> np.ndarray:
+        """Times of output rows ``k`` (an index array), ``(len(k), n_time)``."""
+        return self.t_ns[self.t_rows[k]]
 
 
 def tsince_minutes(epoch_ns: np.ndarray, t_ns: np.ndarray) -> np.ndarray:
@@ -126,24 +146,24 @@ class NumpyBackend:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or min(os.cpu_count() or 1, 8)
 
-    def run(self, batch: Batch, t_ns: np.ndarray, r: np.ndarray, v: np.ndarray, codes: np.ndarray) -> None:
+    def run(self, batch: Batch, req: Request, r: np.ndarray, v: np.ndarray, codes: np.ndarray) -> None:
         P = batch.params
-        n_sat, n_time = codes.shape
-        per_sat_times = t_ns.ndim == 2
+        n_out, n_time = codes.shape
 
         def work(task):
-            sats, cols, is_deep = task  # sats: indices of one kind (near-earth or deep space)
-            tt = t_ns[sats][:, cols] if per_sat_times else t_ns[cols]
-            t = tsince_minutes(batch.epoch_ns[sats], tt)
-            rx, ry, rz, vx, vy, vz, code = numpy_block(P[sats], t, is_deep)
-            target = (sats[:, None], np.arange(n_time)[cols][None, :])
+            rows, cols, is_deep = task  # output rows of one kind (near-earth or deep space)
+            sets = req.sets[rows]
+            t = tsince_minutes(batch.epoch_ns[sets], req.times_of(rows)[:, cols])
+            rx, ry, rz, vx, vy, vz, code = numpy_block(P[sets], t, is_deep)
+            target = (rows[:, None], np.arange(n_time)[cols][None, :])
             r[target + (0,)], r[target + (1,)], r[target + (2,)] = rx, ry, rz
             v[target + (0,)], v[target + (1,)], v[target + (2,)] = vx, vy, vz
             codes[target] = code
 
         tasks = []
+        deep_rows = batch.deep[req.sets]
         for is_deep in (False, True):
-            group = np.flatnonzero(batch.deep == is_deep)
+            group = np.flatnonzero(deep_rows == is_deep)
             for rows, cols in _blocks(len(group), n_time, self.block_samples):
                 tasks.append((group[rows], cols, is_deep))
         if self.workers > 1 and len(tasks) > 1:
@@ -159,14 +179,14 @@ class Sgp4Backend:
 
     name = "sgp4"
 
-    def run(self, batch: Batch, t_ns: np.ndarray, r: np.ndarray, v: np.ndarray, codes: np.ndarray) -> None:
+    def run(self, batch: Batch, req: Request, r: np.ndarray, v: np.ndarray, codes: np.ndarray) -> None:
         from sgp4.api import WGS72, Satrec, SatrecArray
 
         from ..timescales import jd_parts
 
-        sats = []
+        sats = {}
         c = batch.catalog
-        for i in range(len(c)):
+        for i in np.unique(req.sets):
             lines = c.tle_lines[i]
             if lines is not None:
                 sat = Satrec.twoline2rv(lines[0], lines[1], WGS72)
@@ -182,16 +202,16 @@ class Sgp4Backend:
                 days, frac = divmod(int(batch.epoch_ns[i]), 86_400 * 10**9)
                 sat.jdsatepoch = days + 2440587.5
                 sat.jdsatepochF = frac / 86_400e9
-            sats.append(sat)
-        if t_ns.ndim == 1:
-            jd, fr = jd_parts(t_ns.astype("datetime64[ns]"))
-            e, rr, vv = SatrecArray(sats).sgp4(jd, fr)
+            sats[i] = sat
+        if len(req.t_ns) == 1:  # common times: the vectorised SatrecArray
+            jd, fr = jd_parts(req.t_ns[0].astype("datetime64[ns]"))
+            e, rr, vv = SatrecArray([sats[i] for i in req.sets]).sgp4(jd, fr)
             r[...], v[...], codes[...] = rr, vv, e
-        else:
-            for i, sat in enumerate(sats):
-                jd, fr = jd_parts(t_ns[i].astype("datetime64[ns]"))
-                e, rr, vv = sat.sgp4_array(jd, fr)
-                r[i], v[i], codes[i] = rr, vv, e
+            return
+        for k, i in enumerate(req.sets):
+            jd, fr = jd_parts(req.times_of([k])[0].astype("datetime64[ns]"))
+            e, rr, vv = sats[i].sgp4_array(jd, fr)
+            r[k], v[k], codes[k] = rr, vv, e
 
 
 def _numba_backend():

@@ -21,7 +21,7 @@ import numba as nb
 import numpy as np
 
 from . import kernel
-from .backends import Batch
+from .backends import Batch, Request
 from .deepspace import resonance_tables
 
 __all__ = ["NumbaBackend", "SCALAR_MATH", "compiled_kernel"]
@@ -167,6 +167,8 @@ _kepler_step = _NEAR.kepler_step
 _short_period = _NEAR.short_period
 _deep_space_state = _DEEP.deep_space_state
 _resonance_step_index = _DEEP.resonance_step_index
+_resonance_rates = _DEEP.resonance_rates
+_resonance_step = _DEEP.resonance_step
 _deep_kepler_step = _DEEP.kepler_step
 _deep_short_period = _DEEP.short_period
 _TOL = kernel.KEPLER_TOL
@@ -175,8 +177,9 @@ _NS_PER_MIN = 60e9
 
 
 @nb.njit(parallel=True, cache=True, **_OPTIONS)
-def _near_earth(P, sats, epoch_ns, t_ns, t_row, r, v, codes, block):
-    """Near-earth satellites ``sats``: blocks of ``block`` times of one satellite, in parallel.
+def _near_earth(P, epoch_ns, rows, sets, t_ns, t_rows, r, v, codes, block):
+    """Output ``rows`` (near-earth sets ``sets[row]`` at times ``t_ns[t_rows[row]]``), in parallel
+    over blocks of ``block`` times of one row.
 
     Three stages per block, each a loop the compiler vectorises: everything up
     to Kepler's equation; Newton steps until the whole block has converged;
@@ -184,12 +187,13 @@ def _near_earth(P, sats, epoch_ns, t_ns, t_row, r, v, codes, block):
     """
     n_time = t_ns.shape[1]
     n_blocks = (n_time + block - 1) // block
-    for task in nb.prange(len(sats) * n_blocks):
-        s = sats[task // n_blocks]
+    for task in nb.prange(len(rows) * n_blocks):
+        out = rows[task // n_blocks]
+        s = sets[out]
         j0 = (task % n_blocks) * block
         m = min(block, n_time - j0)
         p = P[s]
-        row = t_row[s]
+        row = t_rows[out]
         ep = epoch_ns[s]
         am = np.empty(m)
         nm = np.empty(m)
@@ -224,31 +228,32 @@ def _near_earth(P, sats, epoch_ns, t_ns, t_row, r, v, codes, block):
                 am[j], nm[j], axnl[j], aynl[j], sineo1[j], coseo1[j], nodem[j], p.inclo, p.sinio, p.cosio,
                 p.con41, p.x1mth2, p.x7thm1)
             c = code[j] if code[j] != 0.0 else c2
-            r[s, j0 + j, 0] = rx
-            r[s, j0 + j, 1] = ry
-            r[s, j0 + j, 2] = rz
-            v[s, j0 + j, 0] = vx
-            v[s, j0 + j, 1] = vy
-            v[s, j0 + j, 2] = vz
-            codes[s, j0 + j] = np.uint8(c)
+            r[out, j0 + j, 0] = rx
+            r[out, j0 + j, 1] = ry
+            r[out, j0 + j, 2] = rz
+            v[out, j0 + j, 0] = vx
+            v[out, j0 + j, 1] = vy
+            v[out, j0 + j, 2] = vz
+            codes[out, j0 + j] = np.uint8(c)
 
 
 @nb.njit(parallel=True, cache=True, **_OPTIONS)
-def _deep_space(P, sats, epoch_ns, t_ns, t_row, rows, tables, r, v, codes):
-    """Deep-space satellites ``sats``, sample by sample.
+def _deep_space(P, epoch_ns, rows, sets, t_ns, t_rows, table_rows, tables, r, v, codes):
+    """Output ``rows`` of deep-space sets, sample by sample, in parallel.
 
-    ``rows[k]`` is the row of sats[k] in the resonance ``tables`` (-1: none).
+    ``table_rows[k]`` is the row of rows[k] in the resonance ``tables`` (-1: none).
     """
     n_time = t_ns.shape[1]
-    for task in nb.prange(len(sats) * n_time):
+    for task in nb.prange(len(rows) * n_time):
         k = task // n_time
         j = task % n_time
-        s = sats[k]
+        out = rows[k]
+        s = sets[out]
         p = P[s]
-        t = (t_ns[t_row[s], j] - epoch_ns[s]) / _NS_PER_MIN
+        t = (t_ns[t_rows[out], j] - epoch_ns[s]) / _NS_PER_MIN
         side, step = _resonance_step_index(t)
-        row = rows[k]
-        res = tables[max(row, 0), int(side), int(step) if row >= 0 else 0]
+        tr = table_rows[k]
+        res = tables[max(tr, 0), int(side), int(step) if tr >= 0 else 0]
         (am, nm, axnl, aynl, u, nodep, xincp, sinip, cosip, con41, x1mth2, x7thm1,
          code) = _deep_space_state(p, t, res[0], res[1], res[2], res[3], res[4], res[5])
         eo1 = u
@@ -261,13 +266,33 @@ def _deep_space(P, sats, epoch_ns, t_ns, t_row, rows, tables, r, v, codes):
         rx, ry, rz, vx, vy, vz, c2 = _deep_short_period(am, nm, axnl, aynl, sineo1, coseo1, nodep, xincp,
                                                         sinip, cosip, con41, x1mth2, x7thm1)
         c = code if code != 0.0 else c2
-        r[s, j, 0] = rx
-        r[s, j, 1] = ry
-        r[s, j, 2] = rz
-        v[s, j, 0] = vx
-        v[s, j, 1] = vy
-        v[s, j, 2] = vz
-        codes[s, j] = np.uint8(c)
+        r[out, j, 0] = rx
+        r[out, j, 1] = ry
+        r[out, j, 2] = rz
+        v[out, j, 0] = vx
+        v[out, j, 1] = vy
+        v[out, j, 2] = vz
+        codes[out, j] = np.uint8(c)
+
+
+@nb.njit(cache=True, **_OPTIONS)
+def _fill_tables(P, tables, sides):
+    """Compiled twin of ``deepspace.fill_tables``: the same kernel functions, scalar loops."""
+    n, _, steps, _ = tables.shape
+    for i in range(n):
+        p = P[i]
+        for side_index in sides:
+            direction = 1.0 if side_index == 0 else -1.0
+            xli, xni, atime = p.xlamo, p.no_unkozai, 0.0
+            for step in range(steps):
+                xldot, xndt, xnddt = _resonance_rates(p, xli, xni, atime)
+                tables[i, side_index, step, 0] = xli
+                tables[i, side_index, step, 1] = xni
+                tables[i, side_index, step, 2] = atime
+                tables[i, side_index, step, 3] = xldot
+                tables[i, side_index, step, 4] = xndt
+                tables[i, side_index, step, 5] = xnddt
+                xli, xni, atime = _resonance_step(xli, xni, atime, xldot, xndt, xnddt, direction * kernel.STEP_MIN)
 
 
 def _drop_stale_cache() -> None:
@@ -303,20 +328,15 @@ class NumbaBackend:
     name = "numba"
     block_samples = 256
 
-    def run(self, batch: Batch, t_ns: np.ndarray, r: np.ndarray, v: np.ndarray, codes: np.ndarray) -> None:
+    def run(self, batch: Batch, req: Request, r: np.ndarray, v: np.ndarray, codes: np.ndarray) -> None:
         P = batch.params
-        n_sat = len(P)
-        if t_ns.ndim == 1:
-            times = t_ns[None, :]
-            t_row = np.zeros(n_sat, dtype=np.int64)
-        else:
-            times = np.ascontiguousarray(t_ns)
-            t_row = np.arange(n_sat, dtype=np.int64)
-        near = np.flatnonzero(~batch.deep).astype(np.int64)
-        deep = np.flatnonzero(batch.deep).astype(np.int64)
+        deep_rows = batch.deep[req.sets]
+        near = np.flatnonzero(~deep_rows)
+        deep = np.flatnonzero(deep_rows)
         if len(near):
-            _near_earth(P, near, batch.epoch_ns, times, t_row, r, v, codes, self.block_samples)
+            _near_earth(P, batch.epoch_ns, near, req.sets, req.t_ns, req.t_rows, r, v, codes, self.block_samples)
         if len(deep):
-            tsince = (times[t_row[deep]] - batch.epoch_ns[deep][:, None]) / _NS_PER_MIN
-            rows, tables = resonance_tables(P[deep], tsince)
-            _deep_space(P, deep, batch.epoch_ns, times, t_row, rows, tables, r, v, codes)
+            sets = req.sets[deep]
+            tsince = (req.times_of(deep) - batch.epoch_ns[sets][:, None]) / _NS_PER_MIN
+            table_rows, tables = resonance_tables(P[sets], tsince, fill=_fill_tables)
+            _deep_space(P, batch.epoch_ns, deep, req.sets, req.t_ns, req.t_rows, table_rows, tables, r, v, codes)

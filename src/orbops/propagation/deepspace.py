@@ -15,7 +15,7 @@ import numpy as np
 
 from .kernel import STEP_MIN, resonance_rates, resonance_step, resonance_step_index
 
-__all__ = ["Record", "resonance_states", "resonance_tables"]
+__all__ = ["Record", "fill_tables", "resonance_states", "resonance_tables"]
 
 
 class Record:
@@ -31,7 +31,20 @@ class Record:
             setattr(self, name, value[:, None] if column else value)
 
 
-def resonance_tables(params: np.ndarray, tsince: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def fill_tables(p, tables: np.ndarray, sides) -> None:
+    """Integrate every satellite's resonance ``tables`` (n, 2, k_max + 1, 6) step by step (numpy)."""
+    n, _, steps, _ = tables.shape
+    for side_index in sides:
+        direction = 1.0 if side_index == 0 else -1.0
+        xli, xni, atime = p.xlamo.copy(), p.no_unkozai.copy(), np.zeros(n)
+        for step in range(steps):
+            rates = resonance_rates(p, xli, xni, atime)
+            tables[:, side_index, step] = np.stack((xli, xni, atime) + rates, axis=-1)
+            if step < steps - 1:
+                xli, xni, atime = resonance_step(xli, xni, atime, *rates, direction * STEP_MIN)
+
+
+def resonance_tables(params: np.ndarray, tsince: np.ndarray, fill=None) -> tuple[np.ndarray, np.ndarray]:
     """The resonance integrator's state and rates at every whole step each satellite needs.
 
     ``params`` ``(n,)`` deep-space constants, ``tsince`` ``(n, n_time)``
@@ -39,25 +52,21 @@ def resonance_tables(params: np.ndarray, tsince: np.ndarray) -> tuple[np.ndarray
     ``tables`` (-1 when it has no resonance) and ``tables[row, side, k]`` the
     six values ``(xli, xni, atime, xldot, xndt, xnddt)`` after ``k`` steps
     forward (side 0) or backward (side 1); see ``kernel.resonance_step_index``.
+    ``fill(params, tables, sides)`` integrates (default: :func:`fill_tables`
+    in numpy; the compiled backend passes its own copy).
     """
     resonant = params["irez"] != 0.0
     rows = np.full(len(params), -1, dtype=np.int64)
     rows[resonant] = np.arange(int(resonant.sum()))
     if not np.any(resonant) or tsince.size == 0:
         return rows, np.zeros((1, 2, 1, 6))
-    p = Record(params[resonant], column=False)
     side, k = resonance_step_index(tsince[resonant])
-    k_max = int(k.max())
-    tables = np.zeros((len(p.irez), 2, k_max + 1, 6))
-    for side_index, direction in enumerate((1.0, -1.0)):
-        if not np.any(side == side_index):
-            continue
-        xli, xni, atime = p.xlamo.copy(), p.no_unkozai.copy(), np.zeros(len(p.irez))
-        for step in range(k_max + 1):
-            rates = resonance_rates(p, xli, xni, atime)
-            tables[:, side_index, step] = np.stack((xli, xni, atime) + rates, axis=-1)
-            if step < k_max:
-                xli, xni, atime = resonance_step(xli, xni, atime, *rates, direction * STEP_MIN)
+    tables = np.zeros((int(resonant.sum()), 2, int(k.max()) + 1, 6))
+    sides = np.unique(side).astype(np.int64)
+    if fill is None:
+        fill_tables(Record(params[resonant], column=False), tables, sides)
+    else:
+        fill(params[resonant], tables, sides)
     return rows, tables
 
 

@@ -371,6 +371,7 @@ def deep_space_state(p, t, xli, xni, atime, xldot, xndt, xnddt):
 NEAR_EARTH_FUNCTIONS = ("fmod2pi", "secular", "mean_elements", "long_period", "kepler_step",
                         "short_period", "near_earth_state")
 """The kernel of near-earth orbits (the compiled backend vectorises these)."""
-DEEP_SPACE_FUNCTIONS = NEAR_EARTH_FUNCTIONS + ("two_thirds_power", "resonance_step_index", "deep_secular",
-                                               "deep_periodics", "deep_orientation", "deep_space_state")
+DEEP_SPACE_FUNCTIONS = NEAR_EARTH_FUNCTIONS + ("two_thirds_power", "resonance_step_index", "resonance_rates",
+                                               "resonance_step", "deep_secular", "deep_periodics",
+                                               "deep_orientation", "deep_space_state")
 """The kernel of deep-space orbits, given the resonance integrator's states."""
