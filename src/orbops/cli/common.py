@@ -56,3 +56,44 @@ def report_failures(states_errors: list[dict], limit: int = 20) -> None:
               f"from {entry['first_utc']} ({entry['count']} samples): {entry['message']}")
     if len(states_errors) > limit:
         error(f"... and {len(states_errors) - limit} more objects with failed samples")
+
+
+def default_element_paths() -> list[str]:
+    """Where element sets come from when ``--elements`` is not given.
+
+    ``$ORBOPS_ELEMENTS`` (paths separated by ``os.pathsep``), else ``./tle``, else
+    the ``tle/`` directory of the orbops source tree.
+    """
+    import os
+
+    env = os.environ.get("ORBOPS_ELEMENTS")
+    if env:
+        return env.split(os.pathsep)
+    for candidate in (Path.cwd() / "tle", Path(__file__).resolve().parents[3] / "tle"):
+        if candidate.is_dir():
+            return [str(candidate)]
+    raise OrbopsError("no element files found: pass --elements FILE (or set ORBOPS_ELEMENTS)")
+
+
+def elements_option(func):
+    """``--elements FILE`` (repeatable; default: the project's tle/ directory)."""
+    return click.option("--elements", "elements", multiple=True, type=click.Path(exists=True),
+                        help="Element files or directories (repeatable). Default: the project's tle/ data; "
+                             "each instant uses the set nearest to it.")(func)
+
+
+def load_orbits(elements, keys, **kwargs):
+    """:class:`~orbops.geometry.Orbits` for ``keys`` from ``elements`` (or the default data)."""
+    from ..geometry import Orbits
+
+    catalog = load_elements(elements or default_element_paths())
+    return Orbits(catalog, list(keys), **kwargs)
+
+
+def span_ns(start, hours: float | None = None, days: float | None = None) -> tuple[int, int]:
+    """(t0, t1) int64 ns from a start and a length."""
+    t0 = int(np.datetime64(start, "ns").astype(np.int64))
+    length_s = (hours or 0.0) * 3600.0 + (days or 0.0) * 86400.0
+    if length_s <= 0:
+        raise OrbopsError("the time span must be positive: give --hours or --days")
+    return t0, t0 + int(length_s * 1e9)

@@ -37,21 +37,32 @@ def _tai_minus_utc_s(days_since_1970: np.ndarray) -> np.ndarray:
     return np.where(idx >= 0, ts.leap_offsets[np.clip(idx, 0, None)], 10.0)
 
 
+@functools.lru_cache(maxsize=64)
+def _ut1_minus_tai_nodes(year: int) -> tuple[np.ndarray, np.ndarray]:
+    """UT1 - TAI (seconds) every 6 hours through one calendar year, from skyfield's builtin tables."""
+    start = (np.datetime64(f"{year:04d}-01-01", "D") - np.datetime64("1970-01-01", "D")).astype(float)
+    stop = (np.datetime64(f"{year + 1:04d}-01-01", "D") - np.datetime64("1970-01-01", "D")).astype(float)
+    nodes = np.arange(start, stop + 0.25, 0.25)
+    t = _timescale().utc(1970, 1, 1 + nodes)
+    return nodes, np.asarray(t.dut1) - _tai_minus_utc_s(nodes)
+
+
 def ut1_minus_utc_s(times) -> np.ndarray:
     """UT1 - UTC in seconds at UTC instants, from skyfield's built-in IERS tables.
 
-    UT1 - TAI (smooth) is sampled every 6 hours and interpolated; leap
-    seconds are added back exactly. Shaped like ``times``.
+    UT1 - TAI (smooth) is tabulated every 6 hours (cached per year) and
+    interpolated; leap seconds are added back exactly. Shaped like ``times``.
     """
     ns = Times(times).ns
     if ns.size == 0:
         return np.zeros(ns.shape)
     days = ns / NS_PER_DAY
-    lo, hi = np.floor(days.min()), np.floor(days.max()) + 1.0
-    nodes = np.arange(lo, hi + 0.25, 0.25)
-    t = _timescale().utc(1970, 1, 1 + nodes)
-    ut1_minus_tai = np.asarray(t.dut1) - _tai_minus_utc_s(nodes)
-    return np.interp(days, nodes, ut1_minus_tai) + _tai_minus_utc_s(days)
+    first = int(str(np.datetime64(int(ns.min()), "ns").astype("datetime64[Y]")))
+    last = int(str(np.datetime64(int(ns.max()), "ns").astype("datetime64[Y]")))
+    parts = [_ut1_minus_tai_nodes(y) for y in range(first, last + 1)]
+    nodes = np.concatenate([p[0] for p in parts])
+    values = np.concatenate([p[1] for p in parts])
+    return np.interp(days, nodes, values) + _tai_minus_utc_s(days)
 
 
 def gmst82_rad(times) -> np.ndarray:
@@ -217,3 +228,13 @@ def express(states, frame: str) -> dict[str, np.ndarray]:
         return {"lat_deg": lat, "lon_deg": lon, "alt_km": alt}
     return {"x_km": r[..., 0], "y_km": r[..., 1], "z_km": r[..., 2],
             "vx_km_s": v[..., 0], "vy_km_s": v[..., 1], "vz_km_s": v[..., 2]}
+
+
+def itrs_to_teme(r_itrs_km, times) -> np.ndarray:
+    """Earth-fixed positions ``(..., 3)`` to TEME (the inverse rotation of :func:`teme_to_itrs`)."""
+    r = np.asarray(r_itrs_km, dtype=float)
+    theta = gmst82_rad(times)
+    c, s = np.cos(theta), np.sin(theta)
+    x = c * r[..., 0] - s * r[..., 1]
+    y = s * r[..., 0] + c * r[..., 1]
+    return np.stack(np.broadcast_arrays(x, y, r[..., 2]), axis=-1)

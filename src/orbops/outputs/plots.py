@@ -47,3 +47,29 @@ def plot_throughput(ax, measurements, title: str = "SGP4 throughput vs batch siz
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     return ax
+
+
+def plot_planes(ax, geo):
+    """Relative inclination and RAAN difference (deg) over time, node alignments marked; delta-v on the right."""
+    import matplotlib.dates as mdates
+    import numpy as np
+
+    t = geo.times.astype("datetime64[ns]").astype("datetime64[ms]").astype(object)
+    wrapped = (geo.raan_difference_deg + 180.0) % 360.0 - 180.0
+    ax.plot(t, geo.relative_inclination_deg, color="tab:red", label="relative inclination (deg)")
+    ax.plot(t, wrapped, color="tab:blue", lw=1, label="RAAN difference (deg, wrapped)")
+    for k, when in enumerate(geo.alignments_ns):
+        ax.axvline(np.datetime64(int(when), "ns").astype("datetime64[ms]").astype(object), color="gray", ls="--",
+                   lw=1, label="node lines aligned" if k == 0 else None)
+    ax.set_ylabel("angle (deg)")
+    ax.set_xlabel("date (UTC)")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+    ax.set_title(f"{geo.names[0]} vs {geo.names[1]}: node drift {geo.drift_deg_per_day:+.3f} deg/day")
+    ax.grid(True, alpha=0.3)
+    right = ax.twinx()
+    right.plot(t, geo.plane_change_dv_km_s, color="tab:green", lw=1, ls=":", label="plane-change delta-v (km/s)")
+    right.set_ylabel("plane-change delta-v (km/s)")
+    lines = ax.get_legend_handles_labels()
+    more = right.get_legend_handles_labels()
+    ax.legend(lines[0] + more[0], lines[1] + more[1], loc="upper right", fontsize=8)
+    return ax

@@ -187,14 +187,12 @@ def _near_earth(P, epoch_ns, rows, sets, t_ns, t_rows, r, v, codes, block):
     """
     n_time = t_ns.shape[1]
     n_blocks = (n_time + block - 1) // block
-    for task in nb.prange(len(rows) * n_blocks):
-        out = rows[task // n_blocks]
-        s = sets[out]
+    per_task = max(1, block // n_time)  # rows per task when each row has few times
+    n_groups = (len(rows) + per_task - 1) // per_task
+    for task in nb.prange(n_groups * n_blocks):
+        group = task // n_blocks
         j0 = (task % n_blocks) * block
         m = min(block, n_time - j0)
-        p = P[s]
-        row = t_rows[out]
-        ep = epoch_ns[s]
         am = np.empty(m)
         nm = np.empty(m)
         axnl = np.empty(m)
@@ -205,36 +203,43 @@ def _near_earth(P, epoch_ns, rows, sets, t_ns, t_rows, r, v, codes, block):
         eo1 = np.empty(m)
         sineo1 = np.empty(m)
         coseo1 = np.empty(m)
-        done = np.zeros(m)
-        for j in range(m):
-            t = (t_ns[row, j0 + j] - ep) / _NS_PER_MIN
-            am[j], nm[j], axnl[j], aynl[j], u[j], nodem[j], code[j] = _near_earth_state(p, t)
-            eo1[j] = u[j]
-        for _ in range(_MAX_ITER):
-            left = 0.0
+        done = np.empty(m)
+        for rr in range(group * per_task, min((group + 1) * per_task, len(rows))):
+            out = rows[rr]
+            s = sets[out]
+            p = P[s]
+            row = t_rows[out]
+            ep = epoch_ns[s]
             for j in range(m):
-                e_next, tem5, s_e, c_e = _kepler_step(u[j], eo1[j], axnl[j], aynl[j])
-                active = done[j] == 0.0
-                eo1[j] = e_next if active else eo1[j]
-                sineo1[j] = s_e if active else sineo1[j]
-                coseo1[j] = c_e if active else coseo1[j]
-                finished = 1.0 if (done[j] != 0.0) | (abs(tem5) < _TOL) else 0.0
-                done[j] = finished
-                left += 1.0 - finished
-            if left == 0.0:
-                break
-        for j in range(m):
-            rx, ry, rz, vx, vy, vz, c2 = _short_period(
-                am[j], nm[j], axnl[j], aynl[j], sineo1[j], coseo1[j], nodem[j], p.inclo, p.sinio, p.cosio,
-                p.con41, p.x1mth2, p.x7thm1)
-            c = code[j] if code[j] != 0.0 else c2
-            r[out, j0 + j, 0] = rx
-            r[out, j0 + j, 1] = ry
-            r[out, j0 + j, 2] = rz
-            v[out, j0 + j, 0] = vx
-            v[out, j0 + j, 1] = vy
-            v[out, j0 + j, 2] = vz
-            codes[out, j0 + j] = np.uint8(c)
+                t = (t_ns[row, j0 + j] - ep) / _NS_PER_MIN
+                am[j], nm[j], axnl[j], aynl[j], u[j], nodem[j], code[j] = _near_earth_state(p, t)
+                eo1[j] = u[j]
+                done[j] = 0.0
+            for _ in range(_MAX_ITER):
+                left = 0.0
+                for j in range(m):
+                    e_next, tem5, s_e, c_e = _kepler_step(u[j], eo1[j], axnl[j], aynl[j])
+                    active = done[j] == 0.0
+                    eo1[j] = e_next if active else eo1[j]
+                    sineo1[j] = s_e if active else sineo1[j]
+                    coseo1[j] = c_e if active else coseo1[j]
+                    finished = 1.0 if (done[j] != 0.0) | (abs(tem5) < _TOL) else 0.0
+                    done[j] = finished
+                    left += 1.0 - finished
+                if left == 0.0:
+                    break
+            for j in range(m):
+                rx, ry, rz, vx, vy, vz, c2 = _short_period(
+                    am[j], nm[j], axnl[j], aynl[j], sineo1[j], coseo1[j], nodem[j], p.inclo, p.sinio, p.cosio,
+                    p.con41, p.x1mth2, p.x7thm1)
+                c = code[j] if code[j] != 0.0 else c2
+                r[out, j0 + j, 0] = rx
+                r[out, j0 + j, 1] = ry
+                r[out, j0 + j, 2] = rz
+                v[out, j0 + j, 0] = vx
+                v[out, j0 + j, 1] = vy
+                v[out, j0 + j, 2] = vz
+                codes[out, j0 + j] = np.uint8(c)
 
 
 @nb.njit(parallel=True, cache=True, **_OPTIONS)

@@ -1,0 +1,302 @@
+"""Geometry commands: track, passes, eclipses, windows, planes."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import click
+import numpy as np
+
+from ..errors import OrbopsError
+from ..geometry import (Ascent, LaunchSite, RendezvousProfile, eclipses, ground_tracks, landing_zone,
+                        launch_site, launch_windows, parse_site, passes, plane_geometry, terminator)
+from ..geometry.search import time_grid
+from ..outputs.atomic import atomic_write_text
+from ..timescales import format_utc
+from .app import cli
+from .common import UTCTime, elements_option, load_orbits, span_ns
+from .render import Progress, print_json, print_table
+
+
+def _utc(t, digits=0):
+    return "" if t is None else format_utc(t, digits)
+
+
+def _fmt(x, spec=".1f"):
+    return "" if x is None else format(x, spec)
+
+
+# --- track ----------------------------------------------------------------------------------
+
+@cli.command("track", short_help="Ground tracks on a world map (PNG), or as CSV / GeoJSON.")
+@click.argument("objects", nargs=-1, required=True)
+@click.option("--start", required=True, type=UTCTime(), help="Start (UTC).")
+@click.option("--hours", type=click.FloatRange(min=0.001), default=3.0, show_default=True, help="Length of the track.")
+@click.option("--step", type=click.FloatRange(min=1.0), default=30.0, show_default=True, metavar="SECONDS",
+              help="Sampling step.")
+@click.option("--out", "-o", "out", type=click.Path(dir_okay=False), default=None,
+              help="Write a map (.png), samples (.csv) or tracks (.geojson). Default: print a table.")
+@click.option("--terminator", "term", is_flag=True, help="Shade the night side at the start instant.")
+@click.option("--terminator-at", "term_at", type=UTCTime(), default=None, help="Shade the night side at this instant.")
+@click.option("--site", "sites", multiple=True, metavar="NAME|LAT,LON",
+              help="Mark a launch site or place (repeatable): baikonur, jiuquan, ksc-39a, ... or LAT,LON.")
+@click.option("--landing-zone", "zones", multiple=True, metavar="NAME", help="Mark a landing zone: soyuz, dongfeng.")
+@click.option("--json", "as_json", is_flag=True, help="Print the samples as JSON.")
+@elements_option
+def track_command(objects, start, hours, step, out, term, term_at, sites, zones, as_json, elements):
+    """Ground tracks of OBJECTS (NORAD ids, names or aliases such as ISS and CSS) from --start.
+
+    The map shows each track (split at the antimeridian) with a circle at the
+    start and a dot each hour, and optionally the day/night terminator, launch
+    sites and landing zones. CSV columns: norad_id, name, time_utc, lat_deg,
+    lon_deg, alt_km. GeoJSON: one LineString/MultiLineString per object with
+    hourly points and the marked places.
+    """
+    orbits = load_orbits(elements, objects)
+    t0, t1 = span_ns(start, hours=hours)
+    tracks = ground_tracks(orbits, time_grid(t0, t1, step))
+    places = [(s, parse_site(s)) for s in sites] + [(z, landing_zone(z).site) for z in zones]
+    if out is None:
+        rows = [r for t in tracks for r in t.rows()]
+        if as_json:
+            print_json(rows)
+        else:
+            print_table(["Object", "NORAD", "Time (UTC)", "Lat (deg)", "Lon (deg)", "Alt (km)"],
+                        ([r["name"], r["norad_id"], r["time_utc"][:19] + "Z", f"{r['lat_deg']:.3f}",
+                          f"{r['lon_deg']:.3f}", f"{r['alt_km']:.1f}"] for r in rows),
+                        right=[False, True, False, True, True, True])
+        return
+    suffix = Path(out).suffix.lower()
+    if suffix == ".csv":
+        import csv
+        import io
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, ["norad_id", "name", "time_utc", "lat_deg", "lon_deg", "alt_km"], lineterminator="\n")
+        w.writeheader()
+        for t in tracks:
+            w.writerows(t.rows())
+        atomic_write_text(out, buf.getvalue())
+    elif suffix == ".geojson":
+        atomic_write_text(out, json.dumps(_geojson(tracks, places), indent=1))
+    elif suffix == ".png":
+        from ..outputs.maps import draw_places, draw_terminator, draw_tracks, draw_world
+        from ..outputs.plots import new_figure, save_figure
+
+        fig, ax = new_figure(12, 6.6)
+        draw_world(ax)
+        when = term_at if term_at is not None else (np.datetime64(t0, "ns") if term else None)
+        if when is not None:
+            lon, lat, slat = terminator(int(np.datetime64(when, "ns").astype(np.int64)))
+            draw_terminator(ax, lon, lat, slat, label=f"night at {format_utc(when)}")
+        draw_tracks(ax, tracks)
+        draw_places(ax, places)
+        ax.set_title(f"Ground tracks from {format_utc(t0)} for {hours:g} h (start: circle; dots: each hour)")
+        ax.legend(loc="lower left", fontsize=8)
+        save_figure(fig, out)
+    else:
+        raise OrbopsError(f"cannot write {out!r}: use a .png, .csv or .geojson name")
+    click.echo(f"orbops: wrote {len(tracks)} track(s) to {out}", err=True)
+
+
+def _geojson(tracks, places) -> dict:
+    features = []
+    for t in tracks:
+        segs = [[[round(float(lo), 5), round(float(la), 5)] for lo, la in zip(lon, lat)] for lon, lat in t.segments()]
+        geom = ({"type": "LineString", "coordinates": segs[0]} if len(segs) == 1
+                else {"type": "MultiLineString", "coordinates": segs})
+        features.append({"type": "Feature", "geometry": geom,
+                         "properties": {"kind": "ground_track", "norad_id": t.norad_id, "name": t.name,
+                                        "start_utc": format_utc(t.times[0]), "stop_utc": format_utc(t.times[-1])}})
+        hours = (t.times - t.times[0]) / 3.6e12
+        for j in np.r_[0, np.flatnonzero(np.diff(np.floor(hours)) > 0) + 1]:
+            if np.isfinite(t.lon_deg[j]):
+                features.append({"type": "Feature",
+                                 "geometry": {"type": "Point", "coordinates": [float(t.lon_deg[j]), float(t.lat_deg[j])]},
+                                 "properties": {"kind": "position", "norad_id": t.norad_id, "name": t.name,
+                                                "time_utc": format_utc(t.times[j]), "alt_km": round(float(t.alt_km[j]), 2)}})
+    for name, site in places:
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [site.lon_deg, site.lat_deg]},
+                         "properties": {"kind": "place", "name": name}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- passes ---------------------------------------------------------------------------------
+
+@cli.command("passes", short_help="Passes of satellites over a site: rise, culmination, set.")
+@click.argument("objects", nargs=-1, required=True)
+@click.option("--site", required=True, metavar="NAME|LAT,LON[,ALT_M]", help="The observing site.")
+@click.option("--start", required=True, type=UTCTime(), help="Start (UTC).")
+@click.option("--days", type=click.FloatRange(min=0.0001), default=1.0, show_default=True)
+@click.option("--min-el", type=click.FloatRange(-10, 89), default=10.0, show_default=True, metavar="DEG",
+              help="Elevation mask.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@elements_option
+def passes_command(objects, site, start, days, min_el, as_json, elements):
+    """Passes of OBJECTS over --site above --min-el degrees, for --days from --start.
+
+    Reported when the culmination lies inside the span. JSON fields: rise_utc,
+    culminate_utc, set_utc (ISO 8601 UTC; null outside the span), max_el_deg,
+    rise_az_deg, culminate_az_deg, set_az_deg, duration_s, name, norad_id.
+    """
+    place = parse_site(site)
+    orbits = load_orbits(elements, objects)
+    t0, t1 = span_ns(start, days=days)
+    found = passes(orbits, place, t0, t1, min_el_deg=min_el)
+    if as_json:
+        print_json([p.as_dict() for p in found])
+        return
+    print_table(["Object", "Rise (UTC)", "Az", "Culmination (UTC)", "Max el", "Az", "Set (UTC)", "Az", "Dur (s)"],
+                ([p.name, _utc(p.rise_ns), _fmt(p.rise_az_deg), _utc(p.culminate_ns), f"{p.max_el_deg:.1f}",
+                  _fmt(p.culminate_az_deg), _utc(p.set_ns), _fmt(p.set_az_deg), _fmt(p.duration_s, ".0f")]
+                 for p in found),
+                right=[False, False, True, False, True, True, False, True, True],
+                title=f"{len(found)} passes over {place} above {min_el:g} deg")
+
+
+# --- eclipses -------------------------------------------------------------------------------
+
+@cli.command("eclipses", short_help="Earth-shadow passages (umbra, penumbra) and beta angle.")
+@click.argument("objects", nargs=-1, required=True)
+@click.option("--start", required=True, type=UTCTime(), help="Start (UTC).")
+@click.option("--days", type=click.FloatRange(min=0.0001), default=1.0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@elements_option
+def eclipses_command(objects, start, days, as_json, elements):
+    """Shadow passages of OBJECTS: penumbra and umbra entry and exit, duration, beta angle.
+
+    Conical shadow of a spherical Earth; the Sun from the Astronomical
+    Almanac's low-precision formulae (about 0.01 deg). Times are UTC.
+    """
+    orbits = load_orbits(elements, objects)
+    t0, t1 = span_ns(start, days=days)
+    found = eclipses(orbits, t0, t1)
+    if as_json:
+        print_json([e.as_dict() for e in found])
+        return
+    print_table(["Object", "Penumbra in", "Umbra in", "Umbra out", "Penumbra out", "Shadow (s)", "Beta (deg)"],
+                ([e.name, _utc(e.penumbra_entry_ns), _utc(e.umbra_entry_ns), _utc(e.umbra_exit_ns),
+                  _utc(e.penumbra_exit_ns), _fmt(e.duration_s, ".0f"), f"{e.beta_deg:.1f}"] for e in found),
+                right=[False, False, False, False, False, True, True])
+
+
+# --- windows --------------------------------------------------------------------------------
+
+def _site_arg(text: str) -> LaunchSite:
+    try:
+        return launch_site(text)
+    except OrbopsError:
+        place = parse_site(text)  # coordinates: no constraints
+        return LaunchSite(str(place), place)
+
+
+def read_profiles(path: str) -> tuple[RendezvousProfile, ...]:
+    """Rendezvous profiles from a TOML file: ``[[profile]]`` tables with name, revolutions,
+    and optionally phase_min_deg, phase_max_deg, docking_s."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise OrbopsError(f"{path}: cannot read rendezvous profiles: {exc}") from None
+    out = []
+    for i, p in enumerate(data.get("profile", [])):
+        try:
+            out.append(RendezvousProfile(str(p["name"]), float(p["revolutions"]), p.get("phase_min_deg"),
+                                         p.get("phase_max_deg"), float(p.get("docking_s", 0.0))))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise OrbopsError(f"{path}: profile[{i}]: expected name and revolutions ({exc})") from None
+    if not out:
+        raise OrbopsError(f"{path}: no [[profile]] tables")
+    return tuple(out)
+
+
+@cli.command("windows", short_help="Launch windows: when a site passes under a target's orbital plane.")
+@click.option("--site", required=True, metavar="NAME|LAT,LON", help="Launch site: baikonur, jiuquan, ksc-39a, ... or LAT,LON.")
+@click.option("--target", required=True, metavar="KEY", help="Target object: ISS, CSS, a NORAD id or name.")
+@click.option("--start", required=True, type=UTCTime(), help="Start (UTC).")
+@click.option("--days", type=click.FloatRange(min=0.01), default=7.0, show_default=True)
+@click.option("--lead", "lead_s", type=float, default=0.0, show_default=True, metavar="SECONDS",
+              help="Launch time relative to the in-plane instant (negative: before).")
+@click.option("--ascent", "ascent_s", type=click.FloatRange(min=0), default=530.0, show_default=True, metavar="SECONDS",
+              help="Launch to orbit insertion.")
+@click.option("--insertion-arc", type=float, default=15.0, show_default=True, metavar="DEG",
+              help="Downrange angle of insertion along the target plane.")
+@click.option("--insertion-alt", type=click.FloatRange(min=100), default=200.0, show_default=True, metavar="KM",
+              help="Insertion orbit altitude (for phasing).")
+@click.option("--profiles", "profiles_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="TOML file of rendezvous profiles ([[profile]] name, revolutions, phase_min_deg, phase_max_deg, docking_s).")
+@click.option("--all", "show_all", is_flag=True, help="Also list the windows the site does not permit.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@elements_option
+def windows_command(site, target, start, days, lead_s, ascent_s, insertion_arc, insertion_alt, profiles_file,
+                    show_all, as_json, elements):
+    """Every instant --site passes through the orbital plane of --target, both branches.
+
+    For each: the launch azimuth (inertial, and for the rocket with the Earth's
+    rotation), the branch (northeast/southeast), whether the site permits it,
+    the target's phase angle at insertion and, with --profiles, the fastest
+    rendezvous profile accepting it and the docking time. JSON fields include
+    inplane_utc, launch_utc, azimuth_deg, direction, feasible, reason, phase_deg.
+    """
+    lsite = _site_arg(site)
+    orbits = load_orbits(elements, [target])
+    t0, t1 = span_ns(start, days=days)
+    profiles = read_profiles(profiles_file) if profiles_file else ()
+    found = launch_windows(lsite, orbits, 0, t0, t1, profiles=profiles,
+                           ascent=Ascent(lead_s, ascent_s, insertion_arc, insertion_alt))
+    if not found:
+        inc = float(orbits.catalog.inc_deg[-1])
+        raise OrbopsError(f"{lsite.name} never passes through the plane of {orbits.names[0]}: the site latitude "
+                          f"{lsite.site.lat_deg:.2f} deg exceeds the orbit's inclination {inc:.2f} deg")
+    shown = found if show_all or as_json else [w for w in found if w.feasible]
+    if as_json:
+        print_json([w.as_dict() for w in shown])
+        return
+    print_table(["In-plane (UTC)", "Launch (UTC)", "Branch", "Az (deg)", "Az rocket", "Inc (deg)", "Phase (deg)",
+                 "Profile", "Rendezvous (h)", "Feasible"],
+                ([_utc(w.inplane_ns), _utc(w.launch_ns), w.direction, f"{w.azimuth_deg:.2f}",
+                  f"{w.azimuth_rotating_deg:.2f}", f"{w.inclination_deg:.3f}", f"{w.phase_deg:.1f}", w.profile or "",
+                  "" if w.rendezvous_s is None else f"{w.rendezvous_s / 3600:.2f}",
+                  "yes" if w.feasible else f"no: {w.reason}"] for w in shown),
+                right=[False, False, False, True, True, True, True, False, True, False],
+                title=f"{len(shown)} of {len(found)} in-plane passages of {lsite.name} under {orbits.names[0]}")
+
+
+# --- planes ---------------------------------------------------------------------------------
+
+@cli.command("planes", short_help="Plane geometry between two orbits: relative inclination, node drift, delta-v.")
+@click.argument("a")
+@click.argument("b")
+@click.option("--start", required=True, type=UTCTime(), help="Start (UTC).")
+@click.option("--days", type=click.FloatRange(min=1), default=365.0, show_default=True)
+@click.option("--step", "step_days", type=click.FloatRange(min=0.05), default=1.0, show_default=True, metavar="DAYS")
+@click.option("--out", "-o", "out", type=click.Path(dir_okay=False), default=None, help="Save a plot (.png).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@elements_option
+def planes_command(a, b, start, days, step_days, out, as_json, elements):
+    """Relative inclination and RAAN difference of A's and B's orbital planes over time, its drift
+    (fitted, and from the J2 formula), the plane-change delta-v between them and when their node lines
+    align (e.g. orbops planes ISS CSS --start 2025-11-01)."""
+    orbits = load_orbits(elements, [a, b])
+    t0, t1 = span_ns(start, days=days)
+    with Progress(1, "computing planes"):
+        geo = plane_geometry(orbits, 0, 1, t0, t1, step_s=step_days * 86400.0)
+    if out:
+        from ..outputs.plots import new_figure, plot_planes, save_figure
+
+        fig, ax = new_figure(10, 5.5)
+        plot_planes(ax, geo)
+        save_figure(fig, out)
+        click.echo(f"orbops: wrote {out}", err=True)
+    if as_json:
+        print_json(geo.as_dict())
+        return
+    d = geo.as_dict(every=max(1, int(30 / step_days)))
+    click.echo(f"{geo.names[0]} vs {geo.names[1]}: node drift {geo.drift_deg_per_day:+.4f} deg/day "
+               f"(J2 formula {geo.j2_drift_deg_per_day:+.4f}); relative inclination "
+               f"{d['relative_inclination_deg']['min']:.2f}..{d['relative_inclination_deg']['max']:.2f} deg; plane change "
+               f"{d['plane_change_dv_km_s']['min']:.2f}..{d['plane_change_dv_km_s']['max']:.2f} km/s")
+    click.echo("node lines align: " + (", ".join(d["node_alignments_utc"]) or "not within the span"))
+    print_table(["Date (UTC)", "Rel. inclination (deg)", "RAAN diff (deg)", "Plane change (km/s)"],
+                ([s["time_utc"][:10], f"{s['relative_inclination_deg']:.2f}", f"{s['raan_difference_deg']:.1f}",
+                  f"{s['plane_change_dv_km_s']:.3f}"] for s in d["samples"]), right=[False, True, True, True])

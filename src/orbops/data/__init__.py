@@ -1,0 +1,1 @@
+"""Package data: Natural Earth outlines and named places (see SOURCES.md)."""

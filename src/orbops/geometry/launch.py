@@ -1,0 +1,206 @@
+"""Launch windows: when a launch site passes through a target's orbital plane.
+
+The target's plane is its instantaneous (osculating) plane from the
+propagated state; the site is carried through it by the Earth's rotation
+twice a day. At each crossing the orbit runs over the site either heading
+north (the ascending half: a northeast launch) or south (southeast). The
+launch azimuth is the direction of the orbit's ground track at the site
+(inertial; sin az = cos i / cos lat on a sphere) and, for the rocket, that
+direction corrected for the site's own eastward speed. Whether the site may
+launch there is its constraints: inclination limits, allowed directions,
+allowed azimuths. The vehicle launches a configured lead or lag from the
+in-plane instant and reaches orbit a configured time and arc later; the
+target's lead over that insertion point (the phase angle) picks the fastest
+rendezvous profile that accepts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..constants import EARTH_ROTATION_RAD_S, WGS72_MU_KM3_S2, WGS72_RADIUS_KM
+from ..errors import OrbopsError
+from ..frames import Site, itrs_to_teme
+from ..timescales import format_utc
+from .orbits import OneObject, Orbits
+from .rendezvous import RendezvousProfile, argument_of_latitude_deg, choose_profile
+from .search import find_crossings
+
+__all__ = ["LaunchSite", "Ascent", "LaunchWindow", "launch_windows", "inplane_function"]
+
+DIRECTIONS = ("northeast", "southeast")
+
+
+@dataclass(frozen=True)
+class LaunchSite:
+    """A launch site and what it may launch into.
+
+    ``min_inclination_deg``/``max_inclination_deg`` bound reachable orbits;
+    ``directions`` lists the allowed branches (``northeast``, ``southeast``);
+    ``azimuth_ranges_deg`` optionally lists allowed inertial azimuth ranges.
+    """
+
+    name: str
+    site: Site
+    min_inclination_deg: float = 0.0
+    max_inclination_deg: float = 180.0
+    directions: tuple[str, ...] = DIRECTIONS
+    azimuth_ranges_deg: tuple[tuple[float, float], ...] = ()
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        bad = [d for d in self.directions if d not in DIRECTIONS]
+        if bad:
+            raise OrbopsError(f"launch site {self.name}: unknown direction {bad[0]!r}: expected "
+                              "northeast or southeast")
+
+    def permits(self, inclination_deg: float, azimuth_deg: float, direction: str) -> tuple[bool, str]:
+        """Whether a launch is allowed, and why not."""
+        if inclination_deg < self.min_inclination_deg - 1e-9:
+            return False, f"inclination {inclination_deg:.2f} deg below the site minimum {self.min_inclination_deg:g}"
+        if inclination_deg > self.max_inclination_deg + 1e-9:
+            return False, f"inclination {inclination_deg:.2f} deg above the site maximum {self.max_inclination_deg:g}"
+        if direction not in self.directions:
+            return False, f"{direction} launches are not flown from {self.name}"
+        if self.azimuth_ranges_deg and not any(lo <= azimuth_deg <= hi for lo, hi in self.azimuth_ranges_deg):
+            return False, f"azimuth {azimuth_deg:.1f} deg outside the allowed ranges"
+        return True, ""
+
+
+@dataclass(frozen=True)
+class Ascent:
+    """A vehicle's launch timing and insertion (configuration, not a result).
+
+    ``lead_s``: launch time relative to the in-plane instant (negative = before).
+    ``ascent_s``: launch to insertion. ``insertion_arc_deg``: how far downrange
+    (along the target plane) insertion happens. ``insertion_alt_km``: the
+    insertion orbit's altitude, for phasing.
+    """
+
+    lead_s: float = 0.0
+    ascent_s: float = 530.0
+    insertion_arc_deg: float = 15.0
+    insertion_alt_km: float = 200.0
+
+
+@dataclass(frozen=True)
+class LaunchWindow:
+    """One passage of the site through the target plane, and what a launch there would give."""
+
+    site: str
+    target_norad_id: int
+    target_name: str
+    inplane_ns: int
+    launch_ns: int
+    direction: str
+    azimuth_deg: float
+    azimuth_rotating_deg: float
+    inclination_deg: float
+    feasible: bool
+    reason: str
+    phase_deg: float
+    profile: str | None = None
+    rendezvous_s: float | None = None
+    docking_ns: int | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def as_dict(self) -> dict:
+        return {
+            "site": self.site, "target": self.target_name, "target_norad_id": self.target_norad_id,
+            "inplane_utc": format_utc(self.inplane_ns, 1), "launch_utc": format_utc(self.launch_ns, 1),
+            "direction": self.direction, "azimuth_deg": round(self.azimuth_deg, 3),
+            "azimuth_rotating_deg": round(self.azimuth_rotating_deg, 3),
+            "inclination_deg": round(self.inclination_deg, 4), "feasible": self.feasible, "reason": self.reason,
+            "phase_deg": round(self.phase_deg, 2), "profile": self.profile,
+            "rendezvous_s": None if self.rendezvous_s is None else round(self.rendezvous_s, 1),
+            "docking_utc": None if self.docking_ns is None else format_utc(self.docking_ns, 1),
+        }
+
+
+def _plane(orbits: Orbits, obj, t_ns):
+    r, v, _ = orbits.teme(obj, t_ns)
+    h = np.cross(r, v)
+    return r, v, h / np.linalg.norm(h, axis=-1, keepdims=True)
+
+
+def _site_teme(site: Site, t_ns) -> np.ndarray:
+    t = np.asarray(t_ns, dtype=np.int64)
+    return itrs_to_teme(np.broadcast_to(site.ecef_km, t.shape + (3,)), t.astype("datetime64[ns]"))
+
+
+def inplane_function(orbits: Orbits, site: Site):
+    """``fn(obj, t_ns)``: sine of the site's angle out of each target's plane (zero in the plane)."""
+    def fn(obj, t_ns):
+        _, _, h = _plane(orbits, obj, t_ns)
+        s = _site_teme(site, np.broadcast_to(t_ns, h.shape[:-1]))
+        s = s / np.linalg.norm(s, axis=-1, keepdims=True)
+        return np.einsum("...i,...i->...", h, s)
+    return fn
+
+
+def launch_windows(launch_site: LaunchSite, orbits: Orbits, target, t0_ns: int, t1_ns: int, *,
+                   ascent: Ascent = Ascent(), profiles: tuple[RendezvousProfile, ...] = (),
+                   step_s: float = 120.0, tol_s: float = 0.1) -> list[LaunchWindow]:
+    """Every in-plane passage of ``launch_site`` under ``target`` (index or key of ``orbits``).
+
+    Both branches are returned, each marked feasible or not (with the reason).
+    With ``profiles``, feasible windows also get the phase angle at insertion,
+    the fastest profile accepting it, its duration and the docking time.
+    """
+    obj = target if isinstance(target, (int, np.integer)) else orbits.index(target)
+    site = launch_site.site
+    single = OneObject(orbits, obj)
+    events = find_crossings(inplane_function(single, site), 1, t0_ns, t1_ns, step_s, tol_s=tol_s)
+    if len(events) == 0:
+        return []
+    t_ip = events.t_ns
+    one = np.zeros(len(t_ip), dtype=np.int64)
+    r_t, v_t, h = _plane(single, one, t_ip[:, None])
+    r_t, v_t, h = r_t[:, 0], v_t[:, 0], h[:, 0]
+    s_teme = _site_teme(site, t_ip)
+    s_unit = s_teme / np.linalg.norm(s_teme, axis=-1, keepdims=True)
+    inc = np.degrees(np.arccos(np.clip(h[:, 2], -1.0, 1.0)))
+    u_site = argument_of_latitude_deg(s_unit, h)
+    direction = np.where(np.cos(np.radians(u_site)) >= 0.0, "northeast", "southeast")
+    # azimuth of the ground track at the site: the in-plane direction of motion, in the local frame
+    along = np.cross(h, s_unit)
+    along_itrs = _to_itrs(along, t_ip)
+    enu = np.einsum("ij,kj->ki", site.enu_basis(), along_itrs)
+    az = np.mod(np.degrees(np.arctan2(enu[:, 0], enu[:, 1])), 360.0)
+    v_orbit = np.sqrt(WGS72_MU_KM3_S2 / (WGS72_RADIUS_KM + ascent.insertion_alt_km))
+    v_site = EARTH_ROTATION_RAD_S * np.hypot(*site.ecef_km[:2])
+    az_rot = np.mod(np.degrees(np.arctan2(v_orbit * np.sin(np.radians(az)) - v_site,
+                                          v_orbit * np.cos(np.radians(az)))), 360.0)
+    lead_ns = int(round(ascent.lead_s * 1e9))
+    launch = t_ip + lead_ns
+    insert = launch + int(round(ascent.ascent_s * 1e9))
+    # phase at insertion: the target's lead over the insertion point, both in the target plane
+    r_ins, _, h_ins = _plane(single, one, insert[:, None])
+    r_ins, h_ins = r_ins[:, 0], h_ins[:, 0]
+    u_launch = argument_of_latitude_deg(_site_teme(site, launch), h)
+    phase = np.mod(argument_of_latitude_deg(r_ins, h_ins) - (u_launch + ascent.insertion_arc_deg), 360.0)
+    period_s = 86400.0 / float(single.catalog.mean_motion_rev_day[single.set_row_at(int(t_ip[0]))])
+    alt_km = float(np.linalg.norm(r_t, axis=-1).mean() - WGS72_RADIUS_KM)
+    out = []
+    for k in range(len(t_ip)):
+        ok, why = launch_site.permits(float(inc[k]), float(az[k]), str(direction[k]))
+        profile, duration = (None, None)
+        if ok and profiles:
+            profile, duration = choose_profile(profiles, float(phase[k]), ascent.insertion_alt_km, alt_km, period_s)
+            if profile is None:
+                why = f"no rendezvous profile accepts a phase angle of {phase[k]:.1f} deg"
+        out.append(LaunchWindow(
+            launch_site.name, int(orbits.norad_ids[obj]), str(orbits.names[obj]), int(t_ip[k]), int(launch[k]),
+            str(direction[k]), float(az[k]), float(az_rot[k]), float(inc[k]), ok and (profile is not None or not profiles),
+            why, float(phase[k]), None if profile is None else profile.name,
+            None if duration is None else float(ascent.ascent_s + duration),
+            None if duration is None else int(insert[k] + round(duration * 1e9))))
+    return out
+
+
+def _to_itrs(vec, t_ns):
+    from ..frames import teme_to_itrs
+    return teme_to_itrs(vec, np.asarray(t_ns, dtype=np.int64).astype("datetime64[ns]"))
+
