@@ -121,14 +121,14 @@ def passes(orbits: Orbits, site: Site, t0_ns: int, t1_ns: int, *, min_el_deg: fl
     """Every pass of every object over ``site`` reaching ``min_el_deg`` between ``t0`` and ``t1``.
 
     Each closest approach is found on a coarse grid (``step_s``, default a
-    twentieth of the shortest period) from the geocentric angle between object
+    fifteenth of the shortest period, at most 5 minutes) from the geocentric angle between object
     and site, and its culmination, rise and set predicted from the shape of
     that angle; only approaches that could reach the mask are refined (to
     ``tol_s``) with elevation itself. Returns passes ordered by object, then time.
     """
     periods_s = 86400.0 / orbits.catalog.mean_motion_rev_day
     if step_s is None:
-        step_s = float(min(300.0, periods_s.min() / 20.0))
+        step_s = float(min(300.0, periods_s.min() / 15.0))
     step_ns = int(step_s * 1e9)
     window_ns = int(30e9)
     times = time_grid(t0_ns, t1_ns, step_s)

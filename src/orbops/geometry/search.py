@@ -71,12 +71,13 @@ def evaluate(fn: Fn, obj: np.ndarray, t: np.ndarray) -> np.ndarray:
 def refine_roots(fn: Fn, obj, lo, hi, f_lo, f_hi, tol_s: float = 0.1) -> np.ndarray:
     """Roots of ``fn`` in brackets ``[lo, hi]`` (int64 ns) where ``f_lo`` and ``f_hi`` differ in sign.
 
-    All brackets at once. Each step evaluates, in one call, two points
-    ``tol_s`` apart around an Illinois (regula falsi) estimate, or around the
-    midpoint when the last step failed to halve the bracket; a good estimate
-    brackets the root between the pair and that row is done. Returns the
-    midpoints of brackets at most ``tol_s`` wide: each within ``tol_s / 2``
-    of a sign change.
+    All brackets at once. Each step evaluates, in one call, a pair of points
+    ``tol_s`` apart around an estimate; when they straddle the root the row is
+    done. The first estimate is regula falsi; later ones are Newton steps using
+    the slope the pair measured, falling back to regula falsi when Newton
+    leaves the bracket and to the midpoint when the bracket fails to halve
+    twice running. Returns the midpoints of
+    brackets at most ``tol_s`` wide: each within ``tol_s / 2`` of a sign change.
     """
     lo = np.asarray(lo, dtype=np.int64).copy()
     hi = np.asarray(hi, dtype=np.int64).copy()
@@ -85,8 +86,8 @@ def refine_roots(fn: Fn, obj, lo, hi, f_lo, f_hi, tol_s: float = 0.1) -> np.ndar
     obj = np.asarray(obj, dtype=np.int64)
     tol_ns = max(4, int(tol_s * 1e9))
     half = tol_ns // 2
-    stale = np.zeros(len(lo), dtype=np.int8)  # +1: lo moved last time, -1: hi moved (Illinois)
-    bisect = np.zeros(len(lo), dtype=bool)
+    guess = np.full(len(lo), -1, dtype=np.int64)  # Newton's next estimate, -1: none
+    slow = np.zeros(len(lo), dtype=np.int8)  # consecutive steps that failed to halve the bracket
     for _ in range(_MAX_STEPS):
         open_ = hi - lo > tol_ns
         if not np.any(open_):
@@ -95,26 +96,25 @@ def refine_roots(fn: Fn, obj, lo, hi, f_lo, f_hi, tol_s: float = 0.1) -> np.ndar
         a, b, fa, fb = lo[k], hi[k], f_lo[k], f_hi[k]
         width = (b - a).astype(np.float64)
         frac = fa / (fa - fb)
-        frac = np.where(np.isfinite(frac) & ~bisect[k], np.clip(frac, 0.0, 1.0), 0.5)
-        centre = a + np.round(frac * width).astype(np.int64)
+        falsi = a + np.round(np.where(np.isfinite(frac), np.clip(frac, 0.0, 1.0), 0.5) * width).astype(np.int64)
+        centre = np.where((guess[k] > a) & (guess[k] < b), guess[k], falsi)
         centre = np.clip(centre, a + half + 1, b - half - 1)
         pair = np.stack([centre - half, centre + half], axis=1)
         fp = np.asarray(fn(obj[k], pair), dtype=float)
         s_lo = np.sign(fa)
         in_first = (np.sign(fp[:, 0]) != s_lo) | ~np.isfinite(fp[:, 0])  # root in [a, p1]
         in_pair = ~in_first & (np.sign(fp[:, 1]) != s_lo)                  # root in [p1, p2]: done
-        in_last = ~in_first & ~in_pair                                      # root in [p2, b]
         new_a = np.where(in_first, a, np.where(in_pair, pair[:, 0], pair[:, 1]))
         new_b = np.where(in_first, pair[:, 0], np.where(in_pair, pair[:, 1], b))
         new_fa = np.where(in_first, fa, np.where(in_pair, fp[:, 0], fp[:, 1]))
-        new_fb = np.where(in_first, np.where(np.isfinite(fp[:, 0]), fp[:, 0], fb),
-                          np.where(in_pair, fp[:, 1], fb))
-        # Illinois: when the same end survives twice, halve its function value
-        moved = np.where(in_first, -1, np.where(in_last, 1, 0)).astype(np.int8)
-        new_fb = np.where((moved == 1) & (stale[k] == 1), new_fb / 2.0, new_fb)
-        new_fa = np.where((moved == -1) & (stale[k] == -1), new_fa / 2.0, new_fa)
-        stale[k] = moved
-        bisect[k] = (new_b - new_a) > 0.5 * width
+        new_fb = np.where(in_first, np.where(np.isfinite(fp[:, 0]), fp[:, 0], fb), np.where(in_pair, fp[:, 1], fb))
+        # Newton from the pair's slope; the midpoint instead when the bracket did not halve
+        slope = (fp[:, 1] - fp[:, 0]) / (2 * half)
+        with np.errstate(all="ignore"):
+            step = np.where(slope != 0, 0.5 * (fp[:, 0] + fp[:, 1]) / slope, np.nan)
+        newton = np.where(np.isfinite(step), centre - np.round(np.nan_to_num(step)).astype(np.int64), -1)
+        slow[k] = np.where((new_b - new_a) <= 0.5 * width, 0, slow[k] + 1)
+        guess[k] = np.where(slow[k] < 2, newton, new_a + (new_b - new_a) // 2)
         lo[k], hi[k], f_lo[k], f_hi[k] = new_a, new_b, new_fa, new_fb
     return lo + (hi - lo) // 2
 

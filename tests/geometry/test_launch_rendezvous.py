@@ -1,0 +1,154 @@
+"""Launch windows, rendezvous profiles, plane geometry and landing opportunities."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from skyfield.api import EarthSatellite, wgs84
+
+from orbops.cli.geometry import read_profiles
+from orbops.constants import WGS72_MU_KM3_S2, WGS72_RADIUS_KM
+from orbops.geometry import (Ascent, LaunchSite, Orbits, catch_up_deg_per_rev, choose_profile, circular_period_s,
+                             j2_nodal_rate_deg_day, landing_opportunities, landing_zone, launch_site,
+                             launch_windows, plane_geometry, sun_elevation_deg)
+from orbops.geometry.search import time_grid
+
+from .conftest import ns, sf_time
+
+@pytest.fixture(scope="module")
+def profiles(tle_dir):
+    root = tle_dir.parent / "scenarios" / "profiles"
+    return {name: read_profiles(root / f"{name}.toml") for name in ("soyuz", "shenzhou", "dragon")}
+
+
+@pytest.fixture(scope="module")
+def iss_windows(history):
+    orbits = Orbits(history, ["ISS"], max_age_days=None)  # the history has a gap from 2 Nov 2025
+    return launch_windows(launch_site("baikonur"), orbits, "ISS", ns("2025-11-20"), ns("2025-11-27"),
+                          ascent=Ascent(lead_s=-180))
+
+
+def test_site_lies_in_the_target_plane(iss_windows, history, ts):
+    # checked independently with skyfield: ISS state in GCRS, the site's GCRS position
+    topos = wgs84.latlon(45.920278, 63.342222, elevation_m=90.0)
+    for w in iss_windows:
+        es = history.get("ISS", np.datetime64(w.inplane_ns, "ns"))
+        t = sf_time(ts, w.inplane_ns)
+        sat = EarthSatellite(*es.tle_lines, ts=ts).at(t)
+        h = np.cross(sat.position.km, sat.velocity.km_per_s)
+        s = topos.at(t).position.km
+        angle = np.degrees(np.arcsin(abs(np.dot(h, s)) / (np.linalg.norm(h) * np.linalg.norm(s))))
+        assert angle < 0.01
+
+
+def test_azimuth_follows_spherical_trigonometry(iss_windows):
+    lat_c = np.degrees(np.arctan((1 - 1 / 298.257223563) ** 2 * np.tan(np.radians(45.920278))))  # geocentric
+    for w in iss_windows:
+        sin_az = np.cos(np.radians(w.inclination_deg)) / np.cos(np.radians(lat_c))
+        az = np.degrees(np.arcsin(sin_az))
+        expected = az if w.direction == "northeast" else 180.0 - az
+        assert w.azimuth_deg == pytest.approx(expected, abs=0.05)
+        assert (w.direction == "northeast") == (w.azimuth_deg < 90)
+
+
+def test_daily_drift_of_baikonur_iss_windows(iss_windows):
+    ne = [w for w in iss_windows if w.direction == "northeast"]
+    assert len(ne) == 7
+    drift_min = np.diff([w.inplane_ns for w in ne]) / 60e9 - 1440.0
+    assert np.all((drift_min > -24.5) & (drift_min < -22.5))  # "about 23-24 minutes earlier each day"
+    assert all(w.feasible for w in ne)
+    se = [w for w in iss_windows if w.direction == "southeast"]
+    assert se and not any(w.feasible for w in se) and "southeast" in se[0].reason
+    assert all(w.launch_ns - w.inplane_ns == -180 * 10**9 for w in iss_windows)
+
+
+def test_no_window_when_the_site_is_above_the_inclination(history):
+    orbits = Orbits(history, ["CSS"])
+    assert launch_windows(launch_site("baikonur"), orbits, "CSS", ns("2025-11-20"), ns("2025-11-23")) == []
+
+
+def test_inclination_limit_makes_windows_infeasible(history):
+    strict = LaunchSite("strict", launch_site("jiuquan").site, min_inclination_deg=60.0)
+    found = launch_windows(strict, Orbits(history, ["ISS"]), "ISS", ns("2025-11-20"), ns("2025-11-21"))
+    assert found and not any(w.feasible for w in found)
+    assert "below the site minimum" in found[0].reason
+    both = launch_windows(launch_site("jiuquan"), Orbits(history, ["ISS"]), "ISS", ns("2025-11-20"), ns("2025-11-21"))
+    assert {w.direction for w in both} == {"northeast", "southeast"} and all(w.feasible for w in both)
+
+
+def test_catch_up_rate_from_periods():
+    # Kepler: T = 2 pi sqrt(a^3 / mu); the chaser gains 360 (1 - Tc/Tt) per revolution
+    tc = 2 * np.pi * np.sqrt((WGS72_RADIUS_KM + 200) ** 3 / WGS72_MU_KM3_S2)
+    tt = 2 * np.pi * np.sqrt((WGS72_RADIUS_KM + 420) ** 3 / WGS72_MU_KM3_S2)
+    assert catch_up_deg_per_rev(200, 420) == pytest.approx(360 * (1 - tc / tt))
+    assert catch_up_deg_per_rev(420, 420) == 0.0 and catch_up_deg_per_rev(500, 420) < 0
+    assert circular_period_s(420) == pytest.approx(tt)
+
+
+# durations of domain-facts section 3.1 (launch to docking), with the ascent of each vehicle
+EXPECTED_HOURS = {
+    ("soyuz", "2-orbit"): (2.8, 3.6), ("soyuz", "4-orbit"): (5.5, 6.8), ("soyuz", "2-day"): (46, 56),
+    ("shenzhou", "3.5-hour"): (3.2, 3.9), ("shenzhou", "6.5-hour"): (6.0, 7.2), ("shenzhou", "2-day"): (44, 56),
+    ("dragon", "1-day"): (19, 28),
+}
+ASCENT_S = {"soyuz": 530.0, "shenzhou": 600.0, "dragon": 720.0}
+
+
+def test_profile_durations_inside_the_published_ranges(profiles, history):
+    for (vehicle, name), (lo, hi) in EXPECTED_HOURS.items():
+        prof = next(p for p in profiles[vehicle] if p.name == name)
+        target = history.get("ISS" if vehicle != "shenzhou" else "CSS", "2025-11-01")
+        hours = (ASCENT_S[vehicle] + prof.duration_s(200.0, target.period_min * 60.0)) / 3600.0
+        assert lo <= hours <= hi, (vehicle, name, hours)
+
+
+def test_fastest_feasible_profile(profiles):
+    soyuz = profiles["soyuz"]
+    period = circular_period_s(420)
+    fast_max = soyuz[0].phase_range(200, 420)[1]
+    assert 25 < fast_max < 45  # two revolutions of catch-up from 200 km
+    assert choose_profile(soyuz, fast_max / 2, 200, 420, period)[0].name == "2-orbit"
+    assert choose_profile(soyuz, fast_max * 1.5, 200, 420, period)[0].name == "4-orbit"
+    assert choose_profile(soyuz, 200.0, 200, 420, period)[0].name == "2-day"
+    assert choose_profile(soyuz[:2], 200.0, 200, 420, period) == (None, None)
+
+
+def test_windows_with_profiles_give_docking_times(history, profiles):
+    found = launch_windows(launch_site("baikonur"), Orbits(history, ["ISS"]), "ISS", ns("2025-11-20"),
+                           ns("2025-11-27"), ascent=Ascent(lead_s=-180), profiles=profiles["soyuz"])
+    feasible = [w for w in found if w.feasible]
+    assert feasible and all(w.profile and w.docking_ns > w.launch_ns for w in feasible)
+    assert {w.profile for w in feasible} <= {"2-orbit", "4-orbit", "2-day"}
+    for w in feasible:
+        assert w.docking_ns == w.launch_ns + round(w.rendezvous_s * 1e9)
+
+
+def test_plane_drift_matches_j2(history):
+    orbits = Orbits(history, ["ISS", "CSS"])
+    geo = plane_geometry(orbits, "ISS", "CSS", ns("2025-11-01"), ns("2026-10-01"), step_s=86400 * 5)
+    assert geo.drift_deg_per_day == pytest.approx(geo.j2_drift_deg_per_day, rel=0.02)
+    a = WGS72_RADIUS_KM + geo.alt_km.mean(axis=0)
+    j2 = j2_nodal_rate_deg_day(a, 0.0, geo.inc_deg.mean(axis=0))
+    assert -5.5 < j2[0] < -4.5 and -6.5 < j2[1] < -5.0  # ISS and CSS nodal regression, deg/day
+    assert len(geo.alignments_ns) == 1
+    k = int(np.argmin(np.abs(geo.times - geo.alignments_ns[0])))
+    assert geo.relative_inclination_deg[k] == pytest.approx(abs(np.diff(geo.inc_deg[k]))[0], abs=1.5)
+    assert geo.relative_inclination_deg.min() > 9.0 and geo.plane_change_dv_km_s.min() > 1.0
+
+
+def test_landing_opportunities_at_the_soyuz_zone(history, ts, eph):
+    zone = landing_zone("soyuz")
+    orbits = Orbits(history, ["ISS"])
+    # mid-November 2025 the ISS crosses the zone only at night; late November also by day
+    dark = landing_opportunities(orbits, 0, zone, ns("2025-11-05"), ns("2025-11-08"), daylight_only=True)
+    assert dark == []
+    found = landing_opportunities(orbits, 0, zone, ns("2025-11-25"), ns("2025-12-01"))
+    assert len(found) >= 6
+    assert all(o.miss_km <= zone.cross_range_km for o in found)
+    lit = landing_opportunities(orbits, 0, zone, ns("2025-11-25"), ns("2025-12-01"), daylight_only=True)
+    assert lit and all(o.daylight for o in lit) and len(lit) < len(found)
+    # the Sun's elevation there, independently from de421
+    times = np.array([o.time_ns for o in found])
+    place = eph["earth"] + wgs84.latlon(zone.site.lat_deg, zone.site.lon_deg, elevation_m=zone.site.alt_km * 1000)
+    alt, _, _ = place.at(sf_time(ts, times)).observe(eph["sun"]).apparent().altaz()
+    assert np.abs(sun_elevation_deg(zone.site, times) - alt.degrees).max() < 0.05
