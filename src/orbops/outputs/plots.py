@@ -56,6 +56,7 @@ def plot_planes(ax, geo):
 
     t = geo.times.astype("datetime64[ns]").astype("datetime64[ms]").astype(object)
     wrapped = (geo.raan_difference_deg + 180.0) % 360.0 - 180.0
+    wrapped = np.where(np.r_[False, np.abs(np.diff(wrapped)) > 180.0], np.nan, wrapped)  # no line across the wrap
     ax.plot(t, geo.relative_inclination_deg, color="tab:red", label="relative inclination (deg)")
     ax.plot(t, wrapped, color="tab:blue", lw=1, label="RAAN difference (deg, wrapped)")
     for k, when in enumerate(geo.alignments_ns):
