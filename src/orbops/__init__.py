@@ -8,8 +8,7 @@ from .errors import ElementsError, OrbopsError, OrbopsWarning, StaleElementsWarn
 from .frames import Site
 from .propagation import SGP4_ERRORS, States, propagate
 from .timescales import Times
-
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "__version__",

@@ -11,6 +11,7 @@ __all__ = [
     "OrbopsError",
     "ElementsError",
     "UnknownObjectError",
+    "ScenarioError",
     "OrbopsWarning",
     "ElementsWarning",
     "StaleElementsWarning",
@@ -88,6 +89,16 @@ class UnknownObjectError(OrbopsError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0]) if self.args else ""
+
+
+class ScenarioError(OrbopsError, ValueError):
+    """A scenario file that cannot be run; ``problems`` lists every error found, each with its key path."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = list(problems)
+        head = f"{path}: {len(self.problems)} problem(s) in the scenario"
+        super().__init__(head + "\n" + "\n".join(f"  {p}" for p in self.problems))
 
 
 class OrbopsWarning(UserWarning):

@@ -7,7 +7,7 @@ import warnings
 
 import click
 
-from .. import __version__
+from ..version import __version__
 from ..errors import OrbopsError
 
 EXIT_OK = 0
@@ -98,4 +98,4 @@ def main() -> None:
     cli(prog_name="orbops")
 
 
-from . import bench, elements, geometry, propagate  # noqa: E402,F401  (registers the commands)
+from . import bench, elements, geometry, propagate, run  # noqa: E402,F401  (registers the commands)

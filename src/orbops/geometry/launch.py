@@ -28,7 +28,8 @@ from .orbits import OneObject, Orbits
 from .rendezvous import RendezvousProfile, argument_of_latitude_deg, choose_profile
 from .search import find_crossings
 
-__all__ = ["LaunchSite", "Ascent", "LaunchWindow", "launch_windows", "inplane_function"]
+__all__ = ["LaunchSite", "Ascent", "LaunchWindow", "Passages", "launch_windows", "inplane_passages", "assess",
+           "inplane_function"]
 
 DIRECTIONS = ("northeast", "southeast")
 
@@ -140,6 +141,92 @@ def inplane_function(orbits: Orbits, site: Site):
     return fn
 
 
+@dataclass(frozen=True)
+class Passages:
+    """In-plane passages of one site under one target, as arrays over passages (the costly search, cached)."""
+
+    site: LaunchSite
+    target: int  # object index in ``orbits``
+    inplane_ns: np.ndarray
+    direction: np.ndarray
+    azimuth_deg: np.ndarray
+    inclination_deg: np.ndarray
+    h_unit: np.ndarray  # (n, 3) target plane normal at each passage (TEME)
+    alt_km: float
+    period_s: float
+
+    def __len__(self) -> int:
+        return len(self.inplane_ns)
+
+
+def inplane_passages(launch_site: LaunchSite, orbits: Orbits, target, t0_ns: int, t1_ns: int, *,
+                     step_s: float = 120.0, tol_s: float = 0.1) -> Passages:
+    """Every passage of the site through the target's plane, with branch, azimuth and inclination."""
+    obj = target if isinstance(target, (int, np.integer)) else orbits.index(target)
+    site = launch_site.site
+    single = OneObject(orbits, obj)
+    events = find_crossings(inplane_function(single, site), 1, t0_ns, t1_ns, step_s, tol_s=tol_s)
+    t_ip = events.t_ns
+    if len(t_ip) == 0:
+        empty = np.zeros(0)
+        return Passages(launch_site, int(obj), t_ip, empty.astype(str), empty, empty, np.zeros((0, 3)), 0.0, 0.0)
+    one = np.zeros(len(t_ip), dtype=np.int64)
+    r_t, _, h = _plane(single, one, t_ip[:, None])
+    r_t, h = r_t[:, 0], h[:, 0]
+    s_teme = _site_teme(site, t_ip)
+    s_unit = s_teme / np.linalg.norm(s_teme, axis=-1, keepdims=True)
+    inc = np.degrees(np.arccos(np.clip(h[:, 2], -1.0, 1.0)))
+    u_site = argument_of_latitude_deg(s_unit, h)
+    direction = np.where(np.cos(np.radians(u_site)) >= 0.0, "northeast", "southeast")
+    # azimuth of the ground track at the site: the in-plane direction of motion, in the local frame
+    along_itrs = _to_itrs(np.cross(h, s_unit), t_ip)
+    enu = np.einsum("ij,kj->ki", site.enu_basis(), along_itrs)
+    az = np.mod(np.degrees(np.arctan2(enu[:, 0], enu[:, 1])), 360.0)
+    period_s = 86400.0 / float(single.catalog.mean_motion_rev_day[single.set_row_at(int(t_ip[0]))])
+    alt_km = float(np.linalg.norm(r_t, axis=-1).mean() - WGS72_RADIUS_KM)
+    return Passages(launch_site, int(obj), t_ip, direction, az, inc, h, alt_km, period_s)
+
+
+def assess(passages: Passages, orbits: Orbits, *, ascent: Ascent = Ascent(),
+           profiles: tuple[RendezvousProfile, ...] = ()) -> list[LaunchWindow]:
+    """Launch windows from passages for one vehicle: launch time, rocket azimuth, site rules, phase, profile."""
+    launch_site, obj = passages.site, passages.target
+    site = launch_site.site
+    t_ip = passages.inplane_ns
+    if len(t_ip) == 0:
+        return []
+    single = OneObject(orbits, obj)
+    az, inc, h = passages.azimuth_deg, passages.inclination_deg, passages.h_unit
+    v_orbit = np.sqrt(WGS72_MU_KM3_S2 / (WGS72_RADIUS_KM + ascent.insertion_alt_km))
+    v_site = EARTH_ROTATION_RAD_S * np.hypot(*site.ecef_km[:2])
+    az_rot = np.mod(np.degrees(np.arctan2(v_orbit * np.sin(np.radians(az)) - v_site,
+                                          v_orbit * np.cos(np.radians(az)))), 360.0)
+    launch = t_ip + int(round(ascent.lead_s * 1e9))
+    insert = launch + int(round(ascent.ascent_s * 1e9))
+    # phase at insertion: the target's lead over the insertion point, both in the target plane
+    one = np.zeros(len(t_ip), dtype=np.int64)
+    r_ins, _, h_ins = _plane(single, one, insert[:, None])
+    u_launch = argument_of_latitude_deg(_site_teme(site, launch), h)
+    phase = np.mod(argument_of_latitude_deg(r_ins[:, 0], h_ins[:, 0]) - (u_launch + ascent.insertion_arc_deg), 360.0)
+    out = []
+    for k in range(len(t_ip)):
+        ok, why = launch_site.permits(float(inc[k]), float(az[k]), str(passages.direction[k]))
+        profile, duration = (None, None)
+        if ok and profiles:
+            profile, duration = choose_profile(profiles, float(phase[k]), ascent.insertion_alt_km,
+                                               passages.alt_km, passages.period_s)
+            if profile is None:
+                why = f"no rendezvous profile accepts a phase angle of {phase[k]:.1f} deg"
+        out.append(LaunchWindow(
+            launch_site.name, int(orbits.norad_ids[obj]), str(orbits.names[obj]), int(t_ip[k]), int(launch[k]),
+            str(passages.direction[k]), float(az[k]), float(az_rot[k]), float(inc[k]),
+            ok and (profile is not None or not profiles), why, float(phase[k]),
+            None if profile is None else profile.name,
+            None if duration is None else float(ascent.ascent_s + duration),
+            None if duration is None else int(insert[k] + round(duration * 1e9))))
+    return out
+
+
 def launch_windows(launch_site: LaunchSite, orbits: Orbits, target, t0_ns: int, t1_ns: int, *,
                    ascent: Ascent = Ascent(), profiles: tuple[RendezvousProfile, ...] = (),
                    step_s: float = 120.0, tol_s: float = 0.1) -> list[LaunchWindow]:
@@ -149,58 +236,10 @@ def launch_windows(launch_site: LaunchSite, orbits: Orbits, target, t0_ns: int, 
     With ``profiles``, feasible windows also get the phase angle at insertion,
     the fastest profile accepting it, its duration and the docking time.
     """
-    obj = target if isinstance(target, (int, np.integer)) else orbits.index(target)
-    site = launch_site.site
-    single = OneObject(orbits, obj)
-    events = find_crossings(inplane_function(single, site), 1, t0_ns, t1_ns, step_s, tol_s=tol_s)
-    if len(events) == 0:
-        return []
-    t_ip = events.t_ns
-    one = np.zeros(len(t_ip), dtype=np.int64)
-    r_t, v_t, h = _plane(single, one, t_ip[:, None])
-    r_t, v_t, h = r_t[:, 0], v_t[:, 0], h[:, 0]
-    s_teme = _site_teme(site, t_ip)
-    s_unit = s_teme / np.linalg.norm(s_teme, axis=-1, keepdims=True)
-    inc = np.degrees(np.arccos(np.clip(h[:, 2], -1.0, 1.0)))
-    u_site = argument_of_latitude_deg(s_unit, h)
-    direction = np.where(np.cos(np.radians(u_site)) >= 0.0, "northeast", "southeast")
-    # azimuth of the ground track at the site: the in-plane direction of motion, in the local frame
-    along = np.cross(h, s_unit)
-    along_itrs = _to_itrs(along, t_ip)
-    enu = np.einsum("ij,kj->ki", site.enu_basis(), along_itrs)
-    az = np.mod(np.degrees(np.arctan2(enu[:, 0], enu[:, 1])), 360.0)
-    v_orbit = np.sqrt(WGS72_MU_KM3_S2 / (WGS72_RADIUS_KM + ascent.insertion_alt_km))
-    v_site = EARTH_ROTATION_RAD_S * np.hypot(*site.ecef_km[:2])
-    az_rot = np.mod(np.degrees(np.arctan2(v_orbit * np.sin(np.radians(az)) - v_site,
-                                          v_orbit * np.cos(np.radians(az)))), 360.0)
-    lead_ns = int(round(ascent.lead_s * 1e9))
-    launch = t_ip + lead_ns
-    insert = launch + int(round(ascent.ascent_s * 1e9))
-    # phase at insertion: the target's lead over the insertion point, both in the target plane
-    r_ins, _, h_ins = _plane(single, one, insert[:, None])
-    r_ins, h_ins = r_ins[:, 0], h_ins[:, 0]
-    u_launch = argument_of_latitude_deg(_site_teme(site, launch), h)
-    phase = np.mod(argument_of_latitude_deg(r_ins, h_ins) - (u_launch + ascent.insertion_arc_deg), 360.0)
-    period_s = 86400.0 / float(single.catalog.mean_motion_rev_day[single.set_row_at(int(t_ip[0]))])
-    alt_km = float(np.linalg.norm(r_t, axis=-1).mean() - WGS72_RADIUS_KM)
-    out = []
-    for k in range(len(t_ip)):
-        ok, why = launch_site.permits(float(inc[k]), float(az[k]), str(direction[k]))
-        profile, duration = (None, None)
-        if ok and profiles:
-            profile, duration = choose_profile(profiles, float(phase[k]), ascent.insertion_alt_km, alt_km, period_s)
-            if profile is None:
-                why = f"no rendezvous profile accepts a phase angle of {phase[k]:.1f} deg"
-        out.append(LaunchWindow(
-            launch_site.name, int(orbits.norad_ids[obj]), str(orbits.names[obj]), int(t_ip[k]), int(launch[k]),
-            str(direction[k]), float(az[k]), float(az_rot[k]), float(inc[k]), ok and (profile is not None or not profiles),
-            why, float(phase[k]), None if profile is None else profile.name,
-            None if duration is None else float(ascent.ascent_s + duration),
-            None if duration is None else int(insert[k] + round(duration * 1e9))))
-    return out
+    passages = inplane_passages(launch_site, orbits, target, t0_ns, t1_ns, step_s=step_s, tol_s=tol_s)
+    return assess(passages, orbits, ascent=ascent, profiles=profiles)
 
 
 def _to_itrs(vec, t_ns):
     from ..frames import teme_to_itrs
     return teme_to_itrs(vec, np.asarray(t_ns, dtype=np.int64).astype("datetime64[ns]"))
-

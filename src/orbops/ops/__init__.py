@@ -1,0 +1,8 @@
+"""Floor 4: the operations domain as plain immutable data (stations, ports, vehicles, crews, missions,
+policies, contingencies). No simpy."""
+
+from .model import (CONTINGENCY_KINDS, Contingency, CrewMember, DockedAtStart, LandingSite, Launcher, Mission,
+                    Policy, Port, Scenario, Spaceport, Station, Uncertainty, Variant, Vehicle, VehicleClass)
+
+__all__ = ["CONTINGENCY_KINDS", "Contingency", "CrewMember", "DockedAtStart", "LandingSite", "Launcher", "Mission",
+           "Policy", "Port", "Scenario", "Spaceport", "Station", "Uncertainty", "Variant", "Vehicle", "VehicleClass"]

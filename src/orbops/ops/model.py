@@ -1,0 +1,286 @@
+"""The operations domain: plain, immutable data. No simpy here.
+
+Times are UTC ``numpy.datetime64[ns]``; durations are stated in their units
+(``_days``, ``_s``). A scenario is a collection of these, validated and built
+by ``orbops.scenarios``; the simulation (``orbops.sim``) plays it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..geometry import Ascent, LandingZone, LaunchSite, RendezvousProfile
+
+__all__ = [
+    "Port",
+    "Station",
+    "Launcher",
+    "Spaceport",
+    "LandingSite",
+    "VehicleClass",
+    "Vehicle",
+    "CrewMember",
+    "Mission",
+    "Policy",
+    "DockedAtStart",
+    "Contingency",
+    "Uncertainty",
+    "Variant",
+    "Scenario",
+    "CONTINGENCY_KINDS",
+]
+
+
+@dataclass(frozen=True)
+class Port:
+    """A docking port: its name and the docking standards it takes (its own, plus any declared adapter)."""
+
+    name: str
+    standard: str
+    adapters: tuple[str, ...] = ()
+
+    def accepts(self, standard: str) -> bool:
+        return standard == self.standard or standard in self.adapters
+
+
+@dataclass(frozen=True)
+class Station:
+    """A crewed station: the orbiting object (a key in the element files), capacity and ports."""
+
+    id: str
+    name: str
+    object: str
+    crew_capacity: int
+    ports: tuple[Port, ...]
+
+    def port(self, name: str) -> Port:
+        for p in self.ports:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Launcher:
+    """A launcher family, which a failure can ground."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Spaceport:
+    """A launch site with its pads: the geometry (location, constraints) and the ground side."""
+
+    id: str
+    site: LaunchSite
+    pads: tuple[str, ...]
+    pad_turnaround_days: float = 14.0
+
+
+@dataclass(frozen=True)
+class LandingSite:
+    """Where a vehicle class lands, and whether recovery needs daylight."""
+
+    id: str
+    zone: LandingZone
+    daylight_only: bool = False
+    min_sun_elevation_deg: float = 0.0
+
+
+@dataclass(frozen=True)
+class VehicleClass:
+    """A kind of spacecraft.
+
+    ``seats`` at launch; ``lifeboat_seats`` as an emergency return vehicle
+    (Crew Dragon refitted to 5); ``docked_life_days`` certified time docked;
+    ``docking`` its docking standard; ``ascent`` launch timing relative to the
+    in-plane instant; ``profiles`` rendezvous profiles; ``return_s`` undocking
+    to landing; ``free_flight_days`` how long it can wait in orbit for a port.
+    """
+
+    id: str
+    name: str
+    seats: int
+    docked_life_days: float
+    docking: str
+    launcher: str
+    spaceport: str
+    profiles: tuple[RendezvousProfile, ...]
+    landing: str | None
+    ascent: Ascent = Ascent()
+    lifeboat_seats: int | None = None
+    return_s: float = 3.5 * 3600.0
+    free_flight_days: float = 3.0
+    crewed: bool = True
+
+    @property
+    def return_seats(self) -> int:
+        return self.seats if self.lifeboat_seats is None else self.lifeboat_seats
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    """One spacecraft (serial) of a class."""
+
+    serial: str
+    vehicle_class: str
+
+
+@dataclass(frozen=True)
+class CrewMember:
+    id: str
+    name: str
+    agency: str = ""
+    nationality: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Mission:
+    """A flight to a station.
+
+    ``net`` is the no-earlier-than date (a plan, not an outcome); ``stay_days``
+    the planned time docked; ``relieves`` the mission whose crew it replaces
+    (with a direct handover that crew leaves after this one arrives);
+    ``planned_launch`` an optional reference date for reporting delays.
+    """
+
+    id: str
+    vehicle: str
+    station: str
+    net: np.datetime64
+    stay_days: float
+    crew: tuple[str, ...] = ()
+    relieves: str | None = None
+    planned_launch: np.datetime64 | None = None
+    port: str | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How operations respond.
+
+    ``handover``: ``direct`` (the old crew leaves after the new one arrives,
+    ``handover_overlap_days`` later) or ``indirect`` (it leaves at the end of
+    its planned stay). ``extend_for_relief``: a crew whose relief is late stays
+    on, up to its vehicle's certified life. ``lifeboat_rule``: every crew
+    member needs a seat home; ``relocate_on_damage``: crew of a damaged vehicle
+    take free seats on other docked vehicles. ``crewed_after_failure_days``: a
+    grounded launcher flies crew only this long after its first successful
+    uncrewed flight. ``launch_prep_days``: the least time between a decision
+    and a launch (replacement flights).
+    """
+
+    handover: str = "direct"
+    handover_overlap_days: float = 5.0
+    extend_for_relief: bool = True
+    lifeboat_rule: bool = True
+    relocate_on_damage: bool = True
+    crewed_after_failure_days: float = 0.0
+    launch_prep_days: float = 0.0
+    wait_for_port: bool = True
+
+
+CONTINGENCY_KINDS = ("launcher_grounded", "pad_outage", "vehicle_damage", "launch_failure")
+
+
+@dataclass(frozen=True)
+class Contingency:
+    """Something that goes wrong, at a stated time (scenario) or drawn at random (campaigns).
+
+    ``launcher_grounded``: ``target`` launcher from ``start`` to ``end``.
+    ``pad_outage``: ``target`` = "spaceport/pad" from ``start`` to ``end``.
+    ``vehicle_damage``: ``target`` vehicle at ``start``; it can no longer bring
+    crew home. ``return_on`` names a docked vehicle that takes the damaged
+    vehicle's crew home instead (after ``decision_days``); ``replacement``
+    names a mission that then flies uncrewed, no earlier than
+    ``replacement_ready_days`` after the damage.
+    ``launch_failure``: ``target`` mission fails at launch; its launcher is
+    grounded ``grounding_days``; a crew aboard lands safely (abort).
+    """
+
+    kind: str
+    target: str
+    id: str = ""
+    start: np.datetime64 | None = None
+    end: np.datetime64 | None = None
+    return_on: str | None = None
+    decision_days: float = 0.0
+    replacement: str | None = None
+    replacement_ready_days: float = 0.0
+    grounding_days: float = 0.0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """What a Monte Carlo campaign draws (see ``orbops.campaigns``); empty in a plain run."""
+
+    launch_slip_days: dict = field(default_factory=dict)        # launcher id -> distribution
+    launch_failure_probability: dict = field(default_factory=dict)  # launcher id -> p
+    grounding_days_after_failure: dict = field(default_factory=dict)  # launcher id -> distribution
+    anomaly_rate_per_year: dict = field(default_factory=dict)   # vehicle class id -> rate
+    pad_repair_days: dict = field(default_factory=dict)         # spaceport id -> distribution
+
+
+@dataclass(frozen=True)
+class DockedAtStart:
+    """A vehicle already docked when the scenario starts, with the crew it will bring home."""
+
+    vehicle: str
+    station: str
+    port: str
+    docked: np.datetime64
+    crew: tuple[str, ...] = ()
+    stay_days: float | None = None
+    mission: str = ""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One case of a scenario: which missions and contingencies it includes, with policy overrides."""
+
+    id: str
+    name: str
+    exclude_missions: tuple[str, ...] = ()
+    exclude_contingencies: tuple[str, ...] = ()
+    policy: Policy | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything a run needs, validated."""
+
+    name: str
+    question: str
+    start: np.datetime64
+    end: np.datetime64
+    element_files: tuple[str, ...]
+    max_element_age_days: float
+    stations: tuple[Station, ...]
+    launchers: tuple[Launcher, ...]
+    spaceports: tuple[Spaceport, ...]
+    landing_sites: tuple[LandingSite, ...]
+    vehicle_classes: tuple[VehicleClass, ...]
+    vehicles: tuple[Vehicle, ...]
+    crew: tuple[CrewMember, ...]
+    missions: tuple[Mission, ...]
+    docked_at_start: tuple[DockedAtStart, ...]
+    contingencies: tuple[Contingency, ...]
+    policy: Policy
+    variants: tuple[Variant, ...]
+    uncertainty: Uncertainty = Uncertainty()
+    source: str = ""
+    seed: int = 0
+    answer: str = ""
+
+    def lookup(self, kind: str, key: str):
+        """The item of ``kind`` (stations, vehicles, ...) with this id or serial."""
+        for item in getattr(self, kind):
+            if getattr(item, "id", None) == key or getattr(item, "serial", None) == key:
+                return item
+        raise KeyError(f"{kind}: {key}")

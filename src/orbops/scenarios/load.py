@@ -1,0 +1,428 @@
+"""Load, validate and build scenario files (TOML) into ``orbops.ops.Scenario``.
+
+Validation runs to the end and reports every problem at once: unknown keys,
+wrong types, references to things that do not exist, impossible combinations
+(a spaceport that cannot reach a station's inclination, a vehicle whose
+docking standard fits no port without a declared adapter, dates outside the
+element history). Each problem names the file, the line where it can be
+found, the key path and what was expected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+
+import numpy as np
+
+from ..elements import load_catalog
+from ..errors import ElementsError, OrbopsError, ScenarioError, UnknownObjectError
+from ..frames import Site
+from ..geometry import Ascent, LandingZone, LaunchSite, RendezvousProfile, landing_zones, launch_sites
+from ..ops import (Contingency, CrewMember, DockedAtStart, LandingSite, Launcher, Mission, Policy, Port, Scenario,
+                   Spaceport, Station, Uncertainty, Variant, Vehicle, VehicleClass)
+from ..timescales import NS_PER_DAY, format_utc
+from .schema import POLICY, ROOT, TABLES, Checker
+
+__all__ = ["load_scenario", "validate_scenario"]
+
+
+def load_scenario(path: str | os.PathLike) -> Scenario:
+    """A validated :class:`~orbops.ops.Scenario`; raises :class:`ScenarioError` listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(str(path), [f"cannot read the file: {exc.strerror}"]) from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(str(path), [f"not valid TOML: {exc}"]) from None
+    builder = _Builder(path, text)
+    scenario = builder.build(raw)
+    if builder.check.problems:
+        raise ScenarioError(str(path), builder.messages())
+    return scenario
+
+
+def validate_scenario(path: str | os.PathLike) -> list[str]:
+    """Every problem in a scenario file (empty when it can run)."""
+    try:
+        load_scenario(path)
+    except ScenarioError as exc:
+        return exc.problems
+    return []
+
+
+class _Builder:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.check = Checker()
+
+    # --- error reporting -----------------------------------------------------------------------------
+    def messages(self) -> list[str]:
+        out = []
+        for key_path, message in self.check.problems:
+            line = _find_line(self.text, key_path)
+            where = f"{self.path}:{line}" if line else str(self.path)
+            out.append(f"{where}: {key_path}: {message}")
+        return out
+
+    def fail(self, key_path: str, message: str) -> None:
+        self.check.fail(key_path, message)
+
+    # --- building --------------------------------------------------------------------------------------
+    def items(self, raw: dict, name: str) -> list[tuple[str, dict]]:
+        """Checked entries of the array of tables ``name``, with their key paths."""
+        out = []
+        for i, entry in enumerate(raw.get(name) or []):
+            if isinstance(entry, dict):
+                out.append((f"{name}[{i}]", self.check.table(f"{name}[{i}]", TABLES[name], entry)))
+        return out
+
+    def ids(self, entries, key: str, kind: str) -> dict:
+        seen = {}
+        for p, e in entries:
+            value = e.get(key)
+            if value is None:
+                continue
+            if value in seen:
+                self.fail(f"{p}.{key}", f"duplicate {kind} {value!r} (also {seen[value][0]})")
+            else:
+                seen[value] = (p, e)
+        return seen
+
+    def ref(self, path: str, value, table: dict, kind: str) -> bool:
+        if value is None:
+            return False
+        if value not in table:
+            known = ", ".join(sorted(map(str, table))) or "none defined"
+            self.fail(path, f"unknown {kind} {value!r}: expected one of {known}")
+            return False
+        return True
+
+    def build(self, raw: dict) -> Scenario | None:
+        top = self.check.table("", ROOT, raw)
+        meta = self.check.table("scenario", TABLES["scenario"], top["scenario"] or {}) if top["scenario"] else {}
+        policy = self.policy("policy", top["policy"] or {})
+        # element files and the stations' orbits
+        files = []
+        for i, f in enumerate(meta.get("elements") or []):
+            p = (self.path.parent / f).resolve()
+            if not p.exists():
+                self.fail(f"scenario.elements[{i}]", f"element file {f!r} not found (relative to {self.path.parent})")
+            files.append(str(p))
+        catalog = None
+        if files and all(Path(f).exists() for f in files):
+            try:
+                import warnings
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    catalog = load_catalog(*files)
+            except ElementsError as exc:
+                self.fail("scenario.elements", str(exc).splitlines()[0])
+        start, end = meta.get("start"), meta.get("end")
+        if start is not None and end is not None and end <= start:
+            self.fail("scenario.end", f"{format_utc(end)} is not after the start {format_utc(start)}")
+
+        stations = self.ids(self.items(raw, "stations"), "id", "station")
+        station_objs = {}
+        for sid, (p, e) in stations.items():
+            ports = []
+            for j, port in enumerate(e.get("ports") or []):
+                pc = self.check.table(f"{p}.ports[{j}]", TABLES["ports"], port)
+                if pc["name"] and pc["standard"]:
+                    ports.append(Port(pc["name"], pc["standard"], tuple(pc["adapters"] or ())))
+            if e.get("ports") is not None and not ports:
+                self.fail(f"{p}.ports", "a station needs at least one port")
+            inc = None
+            if catalog is not None and e.get("object"):
+                inc = self.station_orbit(catalog, p, e["object"], start, end, meta.get("max_element_age_days") or 30.0)
+            station_objs[sid] = (Station(sid, e["name"] or sid, e["object"] or "", e["crew_capacity"] or 1,
+                                         tuple(ports)), inc)
+        launchers = self.ids(self.items(raw, "launchers"), "id", "launcher")
+        spaceports = self.ids(self.items(raw, "spaceports"), "id", "spaceport")
+        port_objs = {k: self.spaceport(p, e) for k, (p, e) in spaceports.items()}
+        landings = self.ids(self.items(raw, "landing_sites"), "id", "landing site")
+        landing_objs = {k: self.landing_site(p, e) for k, (p, e) in landings.items()}
+        classes = self.ids(self.items(raw, "vehicle_classes"), "id", "vehicle class")
+        class_objs = {}
+        for cid, (p, e) in classes.items():
+            self.ref(f"{p}.launcher", e["launcher"], launchers, "launcher")
+            self.ref(f"{p}.spaceport", e["spaceport"], spaceports, "spaceport")
+            if e["landing_site"] is not None:
+                self.ref(f"{p}.landing_site", e["landing_site"], landings, "landing site")
+            asc = self.check.table(f"{p}.ascent", TABLES["ascent"], e["ascent"] or {})
+            class_objs[cid] = VehicleClass(
+                cid, e["name"] or cid, e["seats"] or 0, e["docked_life_days"] or 0.0, e["docking"] or "",
+                e["launcher"] or "", e["spaceport"] or "", self.profiles(f"{p}.profiles", e["profiles"]),
+                e["landing_site"], Ascent(asc["lead_s"] or 0.0, asc["ascent_s"] or 530.0,
+                                          asc["insertion_arc_deg"] or 15.0, asc["insertion_alt_km"] or 200.0),
+                e["lifeboat_seats"], (e["return_hours"] or 3.5) * 3600.0, e["free_flight_days"] or 3.0,
+                e["crewed"] if e["crewed"] is not None else True)
+        vehicles = self.ids(self.items(raw, "vehicles"), "serial", "vehicle")
+        for serial, (p, e) in vehicles.items():
+            self.ref(f"{p}.class", e["class"], classes, "vehicle class")
+        crew = self.ids(self.items(raw, "crew"), "id", "crew member")
+        docked = self.items(raw, "docked_at_start")
+        missions = self.ids(self.items(raw, "missions"), "id", "mission")
+        relievable = set(missions) | {e["mission"] for _, e in docked if e.get("mission")}
+        used_vehicles: dict = {}
+
+        def vclass_of(serial):
+            if serial in vehicles and vehicles[serial][1]["class"] in class_objs:
+                return class_objs[vehicles[serial][1]["class"]]
+            return None
+
+        occupied: dict = {}
+        for p, e in docked:
+            if self.ref(f"{p}.vehicle", e["vehicle"], vehicles, "vehicle"):
+                used_vehicles.setdefault(e["vehicle"], p)
+            if self.ref(f"{p}.station", e["station"], stations, "station") and e["port"]:
+                st = station_objs[e["station"]][0]
+                names = [x.name for x in st.ports]
+                vc = vclass_of(e["vehicle"])
+                if e["port"] not in names:
+                    self.fail(f"{p}.port", f"unknown port {e['port']!r} of {e['station']}: expected one of {', '.join(names)}")
+                elif vc is not None and not st.port(e["port"]).accepts(vc.docking):
+                    self.fail(f"{p}.port", f"port {e['port']} takes {st.port(e['port']).standard}, not {vc.docking}")
+                key = (e["station"], e["port"])
+                if key in occupied:
+                    self.fail(f"{p}.port", f"port {e['port']} is already taken by {occupied[key]}")
+                occupied[key] = e["vehicle"]
+            self.crew_refs(p, e["crew"], crew, vclass_of(e["vehicle"]))
+            if start is not None and e["docked"] is not None and e["docked"] > start:
+                self.fail(f"{p}.docked", f"{format_utc(e['docked'])} is after the scenario start {format_utc(start)}")
+        for mid, (p, e) in missions.items():
+            if self.ref(f"{p}.vehicle", e["vehicle"], vehicles, "vehicle"):
+                if e["vehicle"] in used_vehicles:
+                    self.fail(f"{p}.vehicle", f"vehicle {e['vehicle']} already flies in {used_vehicles[e['vehicle']]}")
+                used_vehicles.setdefault(e["vehicle"], p)
+            vc = vclass_of(e["vehicle"])
+            if self.ref(f"{p}.station", e["station"], stations, "station") and vc is not None:
+                st, inc = station_objs[e["station"]]
+                if not any(x.accepts(vc.docking) for x in st.ports):
+                    self.fail(f"{p}.vehicle", f"{e['vehicle']} docks with {vc.docking}, which no port of "
+                              f"{e['station']} takes ({', '.join(sorted({x.standard for x in st.ports}))}); "
+                              "declare an adapter on a port to allow it")
+                if e["port"] is not None and e["port"] not in [x.name for x in st.ports]:
+                    self.fail(f"{p}.port", f"unknown port {e['port']!r} of {e['station']}")
+                sp = port_objs.get(vc.spaceport)
+                if sp is not None and inc is not None:
+                    self.reach(f"{p}.vehicle", sp, inc, e["station"])
+            self.crew_refs(p, e["crew"], crew, vc)
+            if e["relieves"] is not None and e["relieves"] not in relievable:
+                self.fail(f"{p}.relieves", f"unknown mission {e['relieves']!r}: expected a mission id or a "
+                          "docked_at_start mission")
+            if start is not None and end is not None and e["net"] is not None and not start <= e["net"] <= end:
+                self.fail(f"{p}.net", f"{format_utc(e['net'])} is outside the scenario "
+                          f"({format_utc(start)} to {format_utc(end)})")
+        contingencies = self.items(raw, "contingencies")
+        conts = []
+        for p, e in contingencies:
+            kind, target = e["kind"], e["target"]
+            if kind == "launcher_grounded":
+                self.ref(f"{p}.target", target, launchers, "launcher")
+                self.need(p, e, "start", "end")
+            elif kind == "pad_outage":
+                sp_id, _, pad = (target or "").partition("/")
+                if self.ref(f"{p}.target", sp_id, spaceports, "spaceport") and pad not in (spaceports[sp_id][1]["pads"] or []):
+                    self.fail(f"{p}.target", f"expected SPACEPORT/PAD with a pad of {sp_id}, got {target!r}")
+                self.need(p, e, "start", "end")
+            elif kind == "vehicle_damage":
+                self.ref(f"{p}.target", target, vehicles, "vehicle")
+                self.need(p, e, "start")
+                if e["return_on"] is not None:
+                    self.ref(f"{p}.return_on", e["return_on"], vehicles, "vehicle")
+                if e["replacement"] is not None:
+                    self.ref(f"{p}.replacement", e["replacement"], missions, "mission")
+            elif kind == "launch_failure":
+                self.ref(f"{p}.target", target, missions, "mission")
+            if e["start"] is not None and e["end"] is not None and e["end"] <= e["start"]:
+                self.fail(f"{p}.end", "is not after the start")
+            conts.append(Contingency(kind or "", target or "", e["id"] or p, e["start"], e["end"], e["return_on"],
+                                     e["decision_days"], e["replacement"], e["replacement_ready_days"],
+                                     e["grounding_days"], e["note"]))
+        cont_ids = {c.id for c in conts}
+        variants = []
+        for p, e in self.items(raw, "variants"):
+            for j, mid in enumerate(e["exclude_missions"] or []):
+                self.ref(f"{p}.exclude_missions[{j}]", mid, missions, "mission")
+            for j, cid in enumerate(e["exclude_contingencies"] or []):
+                if cid not in cont_ids:
+                    self.fail(f"{p}.exclude_contingencies[{j}]", f"unknown contingency {cid!r}: expected one of "
+                              f"{', '.join(sorted(cont_ids)) or 'none'} (give contingencies an id)")
+            vpolicy = None
+            if e["policy"] is not None:
+                merged = dict(top["policy"] or {})
+                merged.update(e["policy"])
+                vpolicy = self.policy(f"{p}.policy", merged)
+            variants.append(Variant(e["id"] or p, e["name"] or e["id"] or p, tuple(e["exclude_missions"] or ()),
+                                    tuple(e["exclude_contingencies"] or ()), vpolicy))
+        self.ids([(f"variants[{i}]", {"id": v.id}) for i, v in enumerate(variants)], "id", "variant")
+        unc = self.check.table("uncertainty", TABLES["uncertainty"], top["uncertainty"] or {})
+        if self.check.problems:
+            return None
+        return Scenario(
+            meta["name"], meta["question"] or "", start, end, tuple(files), meta["max_element_age_days"],
+            tuple(s for s, _ in station_objs.values()),
+            tuple(Launcher(k, e["name"] or k) for k, (_, e) in launchers.items()),
+            tuple(port_objs.values()), tuple(landing_objs.values()), tuple(class_objs.values()),
+            tuple(Vehicle(k, e["class"]) for k, (_, e) in vehicles.items()),
+            tuple(CrewMember(k, e["name"] or k, e["agency"], e["nationality"], e["role"]) for k, (_, e) in crew.items()),
+            tuple(Mission(k, e["vehicle"], e["station"], e["net"], e["stay_days"], tuple(e["crew"] or ()),
+                          e["relieves"], e["planned_launch"], e["port"], e["name"] or k)
+                  for k, (_, e) in missions.items()),
+            tuple(DockedAtStart(e["vehicle"], e["station"], e["port"], e["docked"], tuple(e["crew"] or ()),
+                                e["stay_days"], e["mission"] or "") for _, e in docked),
+            tuple(conts), policy, tuple(variants),
+            Uncertainty(**{k: dict(v or {}) for k, v in unc.items()}), str(self.path), meta["seed"] or 0)
+
+    # --- pieces ----------------------------------------------------------------------------------------
+    def need(self, p, e, *keys):
+        for k in keys:
+            if e.get(k) is None:
+                self.fail(f"{p}.{k}", "missing: expected an ISO 8601 UTC time")
+
+    def policy(self, path: str, raw: dict) -> Policy:
+        vals = self.check.table(path, POLICY, raw)
+        return Policy(**{k: (v if v is not None else POLICY[k].default) for k, v in vals.items()})
+
+    def crew_refs(self, p, ids, crew, vc) -> None:
+        for j, cid in enumerate(ids or []):
+            self.ref(f"{p}.crew[{j}]", cid, crew, "crew member")
+        if vc is not None and ids and len(ids) > vc.seats:
+            self.fail(f"{p}.crew", f"{len(ids)} crew for the {vc.seats} seats of a {vc.name}")
+
+    def station_orbit(self, catalog, p, key, start, end, max_age) -> float | None:
+        try:
+            hist = catalog.history(key)
+        except UnknownObjectError as exc:
+            self.fail(f"{p}.object", str(exc))
+            return None
+        epochs = hist.epoch
+        for name, t in (("start", start), ("end", end)):
+            if t is None:
+                continue
+            age = np.abs(epochs - t).min() / np.timedelta64(NS_PER_DAY, "ns")
+            if age > max_age:
+                self.fail(f"scenario.{name}", f"{format_utc(t)} is {age:.0f} days from the nearest element set of "
+                          f"{key} (history {format_utc(epochs.min())} to {format_utc(epochs.max())}): expected "
+                          f"within scenario.max_element_age_days = {max_age:g}")
+        when = start if start is not None else epochs.max()
+        return float(hist.inc_deg[int(np.argmin(np.abs(epochs - when)))])
+
+    def reach(self, path: str, sp: Spaceport, inc: float, station: str) -> None:
+        lat = abs(sp.site.site.lat_deg)
+        if min(inc, 180.0 - inc) < lat - 0.05:
+            self.fail(path, f"{sp.site.name} (latitude {lat:.2f} deg) cannot reach {station} (inclination "
+                      f"{inc:.2f} deg): a site never passes under a plane inclined less than its latitude")
+        elif not sp.site.min_inclination_deg - 0.1 <= inc <= sp.site.max_inclination_deg + 0.1:
+            self.fail(path, f"{station}'s inclination {inc:.2f} deg is outside what {sp.site.name} launches "
+                      f"({sp.site.min_inclination_deg:g} to {sp.site.max_inclination_deg:g} deg)")
+
+    def spaceport(self, p: str, e: dict) -> Spaceport | None:
+        base = None
+        if e["place"] is not None:
+            base = launch_sites().get(e["place"])
+            if base is None:
+                self.fail(f"{p}.place", f"unknown launch site {e['place']!r}: expected one of "
+                          f"{', '.join(sorted(launch_sites()))}, or lat_deg/lon_deg")
+        elif e["lat_deg"] is None or e["lon_deg"] is None:
+            self.fail(p, "expected place = NAME, or lat_deg and lon_deg")
+        try:
+            site = base.site if base else Site(e["lat_deg"] or 0.0, e["lon_deg"] or 0.0, (e["alt_m"] or 0.0) / 1000.0,
+                                               e["name"] or e["id"] or "")
+        except OrbopsError as exc:
+            self.fail(p, str(exc))
+            return None
+        directions = tuple(e["directions"]) if e["directions"] else (base.directions if base else ("northeast", "southeast"))
+        for d in directions:
+            if d not in ("northeast", "southeast"):
+                self.fail(f"{p}.directions", f"{d!r} is not northeast or southeast")
+        ls = LaunchSite(e["name"] or (base.name if base else e["id"]), site,
+                        e["min_inclination_deg"] if e["min_inclination_deg"] is not None else (base.min_inclination_deg if base else 0.0),
+                        e["max_inclination_deg"] if e["max_inclination_deg"] is not None else (base.max_inclination_deg if base else 180.0),
+                        tuple(d for d in directions if d in ("northeast", "southeast")),
+                        source=base.source if base else "")
+        return Spaceport(e["id"], ls, tuple(e["pads"] or ()), e["pad_turnaround_days"])
+
+    def landing_site(self, p: str, e: dict) -> LandingSite | None:
+        zone = None
+        if e["place"] is not None:
+            zone = landing_zones().get(e["place"])
+            if zone is None:
+                self.fail(f"{p}.place", f"unknown landing zone {e['place']!r}: expected one of "
+                          f"{', '.join(sorted(landing_zones()))}, or lat_deg/lon_deg")
+                return None
+        elif e["lat_deg"] is None or e["lon_deg"] is None:
+            self.fail(p, "expected place = NAME, or lat_deg and lon_deg")
+            return None
+        else:
+            zone = LandingZone(e["name"] or e["id"], Site(e["lat_deg"], e["lon_deg"], (e["alt_m"] or 0.0) / 1000.0),
+                               e["cross_range_km"] or 150.0)
+        if e["cross_range_km"] is not None and zone is not None:
+            zone = LandingZone(zone.name, zone.site, e["cross_range_km"], zone.source)
+        return LandingSite(e["id"], zone, e["daylight_only"], e["min_sun_elevation_deg"])
+
+    def profiles(self, path: str, raw) -> tuple[RendezvousProfile, ...]:
+        entries = []
+        if isinstance(raw, str):
+            f = (self.path.parent / raw)
+            try:
+                data = tomllib.loads(f.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                self.fail(path, f"cannot read profiles file {raw!r}: {exc}")
+                return ()
+            entries = [(f"{path} ({raw}) profile[{i}]", x) for i, x in enumerate(data.get("profile", []))]
+        elif isinstance(raw, list):
+            entries = [(f"{path}[{i}]", x) for i, x in enumerate(raw)]
+        elif raw is not None:
+            self.fail(path, "expected a profiles file name or a list of profile tables")
+        out = []
+        for p, x in entries:
+            if not isinstance(x, dict):
+                self.fail(p, "expected a table")
+                continue
+            v = self.check.table(p, TABLES["profile"], x)
+            if v["name"] and v["revolutions"] is not None:
+                out.append(RendezvousProfile(v["name"], v["revolutions"], v["phase_min_deg"], v["phase_max_deg"],
+                                             v["docking_s"] or 0.0))
+        if raw is not None and not out:
+            self.fail(path, "no rendezvous profiles")
+        return tuple(out)
+
+
+def _find_line(text: str, key_path: str) -> int | None:
+    """Best-effort line of ``key_path`` (``missions[3].vehicle``) in the TOML text."""
+    parts = re.findall(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?", key_path)
+    if not parts:
+        return None
+    lines = text.splitlines()
+    pos = 0
+    table, index = parts[0]
+    if index:
+        count = -1
+        for i, line in enumerate(lines):
+            if re.match(rf"\s*\[\[\s*{re.escape(table)}\s*\]\]", line):
+                count += 1
+                if count == int(index):
+                    pos = i
+                    break
+        else:
+            return None
+    elif len(parts) > 1:
+        for i, line in enumerate(lines):
+            if re.match(rf"\s*\[\s*{re.escape(table)}\s*\]", line):
+                pos = i
+                break
+    key = parts[-1][0] if len(parts) > 1 else table
+    for i in range(pos, len(lines)):
+        if i > pos and re.match(r"\s*\[", lines[i]) and not re.match(rf"\s*\[\[?\s*{re.escape(table)}\.", lines[i]):
+            break
+        if re.match(rf"\s*{re.escape(key)}\s*=", lines[i]):
+            return i + 1
+    return pos + 1 if index or len(parts) > 1 else None

@@ -1,0 +1,224 @@
+"""The scenario schema: every table, key, type and default, and a checker that reports all errors at once.
+
+A scenario is plain TOML (never code). Each error names the key path
+(``missions[3].vehicle``), what was found and what was expected; the loader
+adds the file and, where it can find it, the line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..timescales import parse_utc
+
+__all__ = ["Field", "TABLES", "ROOT", "Checker"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key: its type (str, int, float, bool, utc, list[str], table, list[table], any) and default."""
+
+    kind: str
+    required: bool = False
+    default: Any = None
+    choices: tuple = ()
+    minimum: float | None = None
+    help: str = ""
+
+
+REQ = {"required": True}
+
+POLICY = {
+    "handover": Field("str", default="direct", choices=("direct", "indirect"),
+                      help="direct: the old crew leaves after the new one arrives; indirect: at the end of its stay"),
+    "handover_overlap_days": Field("float", default=5.0, minimum=0),
+    "extend_for_relief": Field("bool", default=True),
+    "lifeboat_rule": Field("bool", default=True),
+    "relocate_on_damage": Field("bool", default=True),
+    "crewed_after_failure_days": Field("float", default=0.0, minimum=0),
+    "launch_prep_days": Field("float", default=0.0, minimum=0),
+    "wait_for_port": Field("bool", default=True),
+}
+
+TABLES: dict[str, dict[str, Field]] = {
+    "scenario": {
+        "name": Field("str", **REQ),
+        "question": Field("str", default=""),
+        "start": Field("utc", **REQ),
+        "end": Field("utc", **REQ),
+        "seed": Field("int", default=0, minimum=0),
+        "elements": Field("list[str]", **REQ, help="element files or directories, relative to the scenario file"),
+        "max_element_age_days": Field("float", default=30.0, minimum=0),
+    },
+    "policy": POLICY,
+    "stations": {
+        "id": Field("str", **REQ), "name": Field("str", default=""), "object": Field("str", **REQ),
+        "crew_capacity": Field("int", **REQ, minimum=1), "ports": Field("list[table]", **REQ),
+    },
+    "ports": {
+        "name": Field("str", **REQ), "standard": Field("str", **REQ), "adapters": Field("list[str]", default=[]),
+    },
+    "launchers": {"id": Field("str", **REQ), "name": Field("str", default="")},
+    "spaceports": {
+        "id": Field("str", **REQ), "name": Field("str", default=""),
+        "place": Field("str", help="a named launch site (orbops.geometry.launch_sites)"),
+        "lat_deg": Field("float"), "lon_deg": Field("float"), "alt_m": Field("float", default=0.0),
+        "pads": Field("list[str]", **REQ), "pad_turnaround_days": Field("float", default=14.0, minimum=0),
+        "min_inclination_deg": Field("float"), "max_inclination_deg": Field("float"),
+        "directions": Field("list[str]"),
+    },
+    "landing_sites": {
+        "id": Field("str", **REQ), "name": Field("str", default=""),
+        "place": Field("str", help="a named landing zone (orbops.geometry.landing_zones)"),
+        "lat_deg": Field("float"), "lon_deg": Field("float"), "alt_m": Field("float", default=0.0),
+        "cross_range_km": Field("float", minimum=0), "daylight_only": Field("bool", default=False),
+        "min_sun_elevation_deg": Field("float", default=0.0),
+    },
+    "vehicle_classes": {
+        "id": Field("str", **REQ), "name": Field("str", default=""), "seats": Field("int", **REQ, minimum=0),
+        "lifeboat_seats": Field("int", minimum=0), "docked_life_days": Field("float", **REQ, minimum=0),
+        "docking": Field("str", **REQ), "launcher": Field("str", **REQ), "spaceport": Field("str", **REQ),
+        "landing_site": Field("str"), "profiles": Field("any", **REQ, help="a TOML file of [[profile]] tables, or a list"),
+        "ascent": Field("table", default={}), "return_hours": Field("float", default=3.5, minimum=0),
+        "free_flight_days": Field("float", default=3.0, minimum=0), "crewed": Field("bool", default=True),
+    },
+    "ascent": {
+        "lead_s": Field("float", default=0.0), "ascent_s": Field("float", default=530.0, minimum=0),
+        "insertion_arc_deg": Field("float", default=15.0), "insertion_alt_km": Field("float", default=200.0, minimum=100),
+    },
+    "profile": {
+        "name": Field("str", **REQ), "revolutions": Field("float", **REQ, minimum=0),
+        "phase_min_deg": Field("float"), "phase_max_deg": Field("float"), "docking_s": Field("float", default=0.0),
+    },
+    "vehicles": {"serial": Field("str", **REQ), "class": Field("str", **REQ)},
+    "crew": {
+        "id": Field("str", **REQ), "name": Field("str", default=""), "agency": Field("str", default=""),
+        "nationality": Field("str", default=""), "role": Field("str", default=""),
+    },
+    "docked_at_start": {
+        "vehicle": Field("str", **REQ), "station": Field("str", **REQ), "port": Field("str", **REQ),
+        "docked": Field("utc", **REQ), "crew": Field("list[str]", default=[]), "stay_days": Field("float", minimum=0),
+        "mission": Field("str", default=""),
+    },
+    "missions": {
+        "id": Field("str", **REQ), "name": Field("str", default=""), "vehicle": Field("str", **REQ),
+        "station": Field("str", **REQ), "net": Field("utc", **REQ), "stay_days": Field("float", **REQ, minimum=0),
+        "crew": Field("list[str]", default=[]), "relieves": Field("str"), "planned_launch": Field("utc"),
+        "port": Field("str"),
+    },
+    "contingencies": {
+        "id": Field("str", default=""),
+        "kind": Field("str", **REQ, choices=("launcher_grounded", "pad_outage", "vehicle_damage", "launch_failure")),
+        "target": Field("str", **REQ), "start": Field("utc"), "end": Field("utc"), "return_on": Field("str"),
+        "decision_days": Field("float", default=0.0, minimum=0), "replacement": Field("str"),
+        "replacement_ready_days": Field("float", default=0.0, minimum=0),
+        "grounding_days": Field("float", default=0.0, minimum=0), "note": Field("str", default=""),
+    },
+    "variants": {
+        "id": Field("str", **REQ), "name": Field("str", default=""),
+        "exclude_missions": Field("list[str]", default=[]), "exclude_contingencies": Field("list[str]", default=[]),
+        "policy": Field("table"),
+    },
+    "uncertainty": {
+        "launch_slip_days": Field("table", default={}), "launch_failure_probability": Field("table", default={}),
+        "grounding_days_after_failure": Field("table", default={}), "anomaly_rate_per_year": Field("table", default={}),
+        "pad_repair_days": Field("table", default={}),
+    },
+}
+
+ROOT = {
+    "scenario": Field("table", **REQ), "policy": Field("table", default={}),
+    "stations": Field("list[table]", **REQ), "launchers": Field("list[table]", **REQ),
+    "spaceports": Field("list[table]", **REQ), "landing_sites": Field("list[table]", default=[]),
+    "vehicle_classes": Field("list[table]", **REQ), "vehicles": Field("list[table]", **REQ),
+    "crew": Field("list[table]", default=[]), "docked_at_start": Field("list[table]", default=[]),
+    "missions": Field("list[table]", default=[]), "contingencies": Field("list[table]", default=[]),
+    "variants": Field("list[table]", default=[]), "uncertainty": Field("table", default={}),
+}
+
+_TYPE_NAMES = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false",
+               "utc": "an ISO 8601 UTC time such as 2011-11-14T04:14Z", "list[str]": "a list of strings",
+               "table": "a table", "list[table]": "an array of tables ([[...]])", "any": "a value"}
+
+
+class Checker:
+    """Checks values against :data:`TABLES` and collects ``(path, message)`` problems."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, str]] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append((path, message))
+
+    def value(self, path: str, field: Field, raw):
+        """The checked value (or None after reporting a problem)."""
+        kind = field.kind
+        ok = True
+        value = raw
+        if kind == "str":
+            ok = isinstance(raw, str)
+        elif kind == "int":
+            ok = isinstance(raw, int) and not isinstance(raw, bool)
+        elif kind == "float":
+            ok = isinstance(raw, (int, float)) and not isinstance(raw, bool)
+            value = float(raw) if ok else raw
+        elif kind == "bool":
+            ok = isinstance(raw, bool)
+        elif kind == "utc":
+            if isinstance(raw, str):
+                try:
+                    value = parse_utc(raw)
+                except ValueError:
+                    ok = False
+            else:
+                try:  # TOML dates and datetimes
+                    value = np.datetime64(raw.replace(tzinfo=None) if hasattr(raw, "tzinfo") else raw, "ns")
+                except (TypeError, ValueError, AttributeError):
+                    ok = False
+        elif kind == "list[str]":
+            ok = isinstance(raw, list) and all(isinstance(x, str) for x in raw)
+        elif kind == "table":
+            ok = isinstance(raw, dict)
+        elif kind == "list[table]":
+            ok = isinstance(raw, list) and all(isinstance(x, dict) for x in raw)
+        if not ok:
+            self.fail(path, f"{_describe(raw)} is not {_TYPE_NAMES[kind]}")
+            return None
+        if field.choices and value not in field.choices:
+            self.fail(path, f"{value!r} is not one of {', '.join(map(repr, field.choices))}")
+            return None
+        if field.minimum is not None and isinstance(value, (int, float)) and value < field.minimum:
+            self.fail(path, f"{value!r} is below the minimum {field.minimum:g}")
+            return None
+        return value
+
+    def table(self, path: str, spec: dict[str, Field], raw: dict) -> dict:
+        """Checked values of a table, defaults filled in; unknown and missing keys reported."""
+        out = {}
+        for key in raw:
+            if key not in spec:
+                close = [k for k in spec if k.startswith(key[:3])] or list(spec)
+                self.fail(f"{path}.{key}" if path else key,
+                          f"unknown key {key!r}: expected one of {', '.join(close[:8])}")
+        for key, field in spec.items():
+            where = f"{path}.{key}" if path else key
+            if key in raw:
+                out[key] = self.value(where, field, raw[key])
+            elif field.required:
+                self.fail(where, f"missing: expected {_TYPE_NAMES[field.kind]}"
+                          + (f" ({field.help})" if field.help else ""))
+                out[key] = None
+            else:
+                out[key] = field.default
+        return out
+
+
+def _describe(raw) -> str:
+    if isinstance(raw, dict):
+        return "a table"
+    if isinstance(raw, list):
+        return "a list"
+    return f"{raw!r}"

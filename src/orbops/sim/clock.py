@@ -1,0 +1,29 @@
+"""Scenario time: seconds since the scenario epoch (SimPy's ``env.now``), and UTC. The one conversion point."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..timescales import format_utc
+
+__all__ = ["Clock"]
+
+
+class Clock:
+    """Converts between UTC int64 nanoseconds and simulation seconds since ``epoch``."""
+
+    def __init__(self, epoch) -> None:
+        self.epoch_ns = int(np.datetime64(epoch, "ns").astype(np.int64))
+
+    def to_s(self, t) -> float:
+        """Seconds since the epoch of a UTC instant (datetime64 or int ns)."""
+        ns = int(t) if isinstance(t, (int, np.integer)) else int(np.datetime64(t, "ns").astype(np.int64))
+        return (ns - self.epoch_ns) / 1e9
+
+    def to_ns(self, s: float) -> int:
+        """UTC int64 ns of a simulation time."""
+        return self.epoch_ns + int(round(s * 1e9))
+
+    def iso(self, s: float) -> str:
+        """ISO 8601 UTC (milliseconds) of a simulation time."""
+        return format_utc(self.to_ns(s), 3)

@@ -1,0 +1,589 @@
+"""The discrete-event engine: missions, stations, launchers and contingencies as SimPy processes.
+
+A mission waits for its no-earlier-than date, its launcher (not grounded),
+a pad (free after turnaround) and then the next launch window from the
+planner; it flies the profile the phase angle allows, docks at a free
+compatible port (or waits, or gives up), transfers its crew and stays until
+relieved, until its planned stay ends, or until its certified life runs out,
+and comes home at a landing opportunity. Every crew member aboard must have
+a seat home on a docked, healthy, in-life vehicle (the lifeboat rule);
+every gap is logged. Policies decide the responses. One seeded numpy
+``Generator`` makes every random draw; the same scenario and seed give the
+same timeline, byte for byte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from ..errors import OrbopsError
+from ..ops import Contingency, Mission, Policy, Scenario, Variant
+from .clock import Clock
+from .eventlog import Event, EventLog
+from .metrics import compute_metrics
+from .planner import Planner
+
+__all__ = ["Engine", "Run", "run_scenario"]
+
+DAY_S = 86400.0
+
+
+@dataclass
+class VehicleState:
+    serial: str
+    vclass: object
+    status: str = "ground"  # ground, flight, docked, landed, lost
+    station: str = ""
+    port: str = ""
+    mission: str = ""
+    docked_s: float | None = None
+    life_end_s: float = float("inf")
+    stay_days: float | None = None
+    healthy: bool = True
+    forced_depart_s: float | None = None
+    replacement: str | None = None
+    wake: object = None
+
+
+@dataclass
+class StationState:
+    station: object
+    docked: dict = field(default_factory=dict)  # port -> serial
+    crew: list = field(default_factory=list)  # crew aboard, in order of arrival
+    seat: dict = field(default_factory=dict)  # crew -> serial of their lifeboat
+    gap_open: bool = False
+    had_crew: bool = False
+    port_freed: object = None
+
+
+@dataclass
+class LauncherState:
+    launcher: object
+    grounded_until: float = -1.0  # grounded while now < grounded_until
+    cleared: object = None
+    failed_at: float | None = None
+    uncrewed_success_at: float | None = None
+
+
+@dataclass
+class MissionState:
+    mission: Mission
+    status: str = "planned"  # planned, ready, launched, docked, landed, failed, cancelled
+    net_s: float = 0.0
+    uncrewed: bool = False
+    launch_s: float | None = None
+    dock_s: float | None = None
+    window: object = None
+    docked_event: object = None
+
+
+@dataclass
+class Run:
+    """The outcome of one run: the timeline, metrics and the windows used."""
+
+    scenario: Scenario
+    variant: Variant
+    seed: int
+    clock: Clock
+    events: list[Event]
+    metrics: dict
+    windows: list[dict]
+
+    def rows(self) -> list[dict]:
+        """Timeline rows (see ``eventlog.TIMELINE_FIELDS``)."""
+        return [e.row(self.clock.iso, self.variant.id) for e in self.events]
+
+
+class Engine:
+    """Plays one variant of a scenario with one seed."""
+
+    def __init__(self, scenario: Scenario, planner: Planner, *, variant: Variant | None = None, seed: int = 0,
+                 observer=None, draws: dict | None = None) -> None:
+        self.sc = scenario
+        self.planner = planner
+        self.variant = variant or (scenario.variants[0] if scenario.variants else Variant("base", "base"))
+        self.policy: Policy = self.variant.policy or scenario.policy
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.draws = draws or {}
+        self.clock = Clock(scenario.start)
+        self.env = simpy.Environment()
+        self.log = EventLog(observer)
+        self.end_s = self.clock.to_s(scenario.end)
+        self.classes = {c.id: c for c in scenario.vehicle_classes}
+        self.vehicles = {v.serial: VehicleState(v.serial, self.classes[v.vehicle_class]) for v in scenario.vehicles}
+        self.stations = {s.id: StationState(s, port_freed=self.env.event()) for s in scenario.stations}
+        self.launchers = {lv.id: LauncherState(lv, cleared=self.env.event()) for lv in scenario.launchers}
+        self.pads = {p.id: simpy.PriorityResource(self.env, capacity=len(p.pads)) for p in scenario.spaceports}
+        excluded = set(self.variant.exclude_missions)
+        self.missions = {m.id: MissionState(m, net_s=self.clock.to_s(m.net), docked_event=self.env.event())
+                         for m in scenario.missions if m.id not in excluded}
+        self.failures: dict[str, Contingency] = {}
+        self.windows_used: list[dict] = []
+        self.history: dict[str, list] = {s: [] for s in self.stations}  # (time, crew count)
+
+    # --- helpers --------------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    def _log(self, kind: str, **fields) -> Event:
+        return self.log.add(self.now, kind, **fields)
+
+    def _vehicle_class(self, serial: str):
+        return self.vehicles[serial].vclass
+
+    def _mission_of_vehicle(self, serial: str) -> MissionState | None:
+        for ms in self.missions.values():
+            if ms.mission.vehicle == serial:
+                return ms
+        return None
+
+    def _crew_of(self, ms: MissionState) -> tuple[str, ...]:
+        return () if ms.uncrewed else ms.mission.crew
+
+    # --- the lifeboat rule ------------------------------------------------------------------------
+    def _has_lifeboat(self, st: StationState, crew_id: str) -> bool:
+        serial = st.seat.get(crew_id)
+        if serial is None:
+            return False
+        v = self.vehicles[serial]
+        return v.status == "docked" and v.station == st.station.id and v.healthy and self.now < v.life_end_s
+
+    def _check(self, st: StationState) -> None:
+        """Lifeboat rule and crew count bookkeeping, after every change at a station."""
+        sid = st.station.id
+        count = len(st.crew)
+        if not self.history[sid] or self.history[sid][-1][1] != count:
+            self.history[sid].append((self.now, count))
+        if not self.policy.lifeboat_rule:
+            return
+        seatless = tuple(c for c in st.crew if not self._has_lifeboat(st, c))
+        if seatless and not st.gap_open:
+            st.gap_open = True
+            self._log("lifeboat_gap_start", station=sid, crew=seatless,
+                      detail=f"{len(seatless)} of {count} aboard without a seat home")
+        elif not seatless and st.gap_open:
+            st.gap_open = False
+            self._log("lifeboat_gap_end", station=sid)
+
+    def _free_seats(self, serial: str, st: StationState) -> int:
+        v = self.vehicles[serial]
+        taken = sum(1 for s in st.seat.values() if s == serial)
+        return v.vclass.return_seats - taken
+
+    def _assign(self, st: StationState, crew_ids, serial: str, why: str) -> None:
+        for c in crew_ids:
+            st.seat[c] = serial
+        if crew_ids:
+            self._log("seat_assignment", station=st.station.id, vehicle=serial, crew=tuple(crew_ids), detail=why)
+
+    def _seat_seatless(self, st: StationState, serial: str) -> None:
+        """Crew aboard without a healthy lifeboat take free seats on ``serial`` (after its own crew)."""
+        v = self.vehicles[serial]
+        if not v.healthy:
+            return
+        seatless = [c for c in st.crew if not self._has_lifeboat(st, c)]
+        room = self._free_seats(serial, st)
+        take = seatless[:max(0, room)]
+        if take:
+            self._assign(st, take, serial, f"seat on {serial}")
+
+    # --- setup ------------------------------------------------------------------------------------
+    def _start(self):
+        self._log("scenario_start", subject=self.sc.name, detail=f"variant {self.variant.name}")
+        for d in self.sc.docked_at_start:
+            v = self.vehicles[d.vehicle]
+            st = self.stations[d.station]
+            v.status, v.station, v.port, v.mission = "docked", d.station, d.port, d.mission
+            v.docked_s = self.clock.to_s(d.docked)
+            v.life_end_s = v.docked_s + v.vclass.docked_life_days * DAY_S
+            v.stay_days = d.stay_days
+            st.docked[d.port] = d.vehicle
+            st.crew.extend(d.crew)
+            for c in d.crew:
+                st.seat[c] = d.vehicle
+            st.had_crew = st.had_crew or bool(d.crew)
+            self._log("docked_at_start", subject=d.mission or d.vehicle, station=d.station, port=d.port,
+                      vehicle=d.vehicle, crew=d.crew,
+                      detail=f"docked {self.clock.iso(v.docked_s)}; certified until {self.clock.iso(v.life_end_s)}")
+        for st in self.stations.values():
+            self._check(st)
+        for d in self.sc.docked_at_start:
+            self.env.process(self._stay(d.vehicle))
+        for c in self.sc.contingencies:
+            if c.id in self.variant.exclude_contingencies:
+                continue
+            if c.kind == "launch_failure":
+                self.failures[c.target] = c
+            else:
+                self.env.process(self._contingency(c))
+        for ms in self.missions.values():
+            self.env.process(self._mission(ms))
+        yield self.env.timeout(0)
+
+    # --- launchers and pads -------------------------------------------------------------------------
+    def _ground(self, launcher_id: str, until_s: float, why: str) -> None:
+        ls = self.launchers[launcher_id]
+        if until_s <= ls.grounded_until:
+            return
+        was = self.now < ls.grounded_until
+        ls.grounded_until = until_s
+        if not was:
+            ls.cleared = self.env.event()
+        self._log("launcher_grounded", subject=launcher_id, detail=f"until {self.clock.iso(until_s)}: {why}")
+        self.env.process(self._unground(launcher_id, until_s))
+
+    def _unground(self, launcher_id: str, until_s: float):
+        yield self.env.timeout(max(0.0, until_s - self.now))
+        ls = self.launchers[launcher_id]
+        if ls.grounded_until == until_s and not ls.cleared.triggered:
+            self._log("launcher_cleared", subject=launcher_id)
+            ls.cleared.succeed()
+
+    def _launcher_ready(self, ms: MissionState):
+        """Wait until the mission's launcher may fly it (not grounded; crew after an uncrewed success)."""
+        vc = self._vehicle_class(ms.mission.vehicle)
+        ls = self.launchers[vc.launcher]
+        while True:
+            if self.now < ls.grounded_until:
+                yield ls.cleared
+                continue
+            if (self._crew_of(ms) and ls.failed_at is not None and self.policy.crewed_after_failure_days > 0):
+                if ls.uncrewed_success_at is None or ls.uncrewed_success_at < ls.failed_at:
+                    yield self.env.timeout(DAY_S)  # check daily for the first successful uncrewed flight
+                    continue
+                ready = ls.uncrewed_success_at + self.policy.crewed_after_failure_days * DAY_S
+                if self.now < ready:
+                    yield self.env.timeout(ready - self.now)
+                    continue
+            return
+
+    def _release_pad(self, spaceport_id: str, request, after_s: float):
+        yield self.env.timeout(after_s)
+        self.pads[spaceport_id].release(request)
+
+    # --- missions ------------------------------------------------------------------------------------
+    def _mission(self, ms: MissionState):
+        m = ms.mission
+        vc = self._vehicle_class(m.vehicle)
+        port_cfg = self.sc.lookup("spaceports", vc.spaceport)
+        slip = self.draws.get("slip_days", {}).get(m.id, 0.0)
+        if ms.net_s + slip * DAY_S > self.now:
+            yield self.env.timeout(ms.net_s + slip * DAY_S - self.now)
+        ms.status = "ready"
+        self._log("mission_ready", subject=m.id, station=m.station, vehicle=m.vehicle, crew=self._crew_of(ms),
+                  detail=f"no earlier than {self.clock.iso(ms.net_s)}" + (f", slipped {slip:.1f} d" if slip else ""))
+        pad = None
+        while True:
+            yield from self._launcher_ready(ms)
+            if pad is None:
+                pad = self.pads[vc.spaceport].request(priority=1)
+                yield pad
+                continue  # the launcher may have been grounded while we waited for the pad
+            prep = self.policy.launch_prep_days * DAY_S if ms.uncrewed else 0.0
+            w = self.planner.next_window(vc.spaceport, m.station, vc.id, self.clock.to_ns(self.now + prep))
+            if w is None or self.clock.to_s(w.launch_ns) > self.end_s:
+                ms.status = "cancelled"
+                self._log("mission_cancelled", subject=m.id, station=m.station, vehicle=m.vehicle,
+                          detail="not launched before the end of the scenario")
+                self.pads[vc.spaceport].release(pad)
+                return
+            ls = self.launchers[vc.launcher]
+            decided = self.now
+            yield self.env.timeout(self.clock.to_s(w.launch_ns) - self.now)
+            if self.now < ls.grounded_until or (ls.failed_at is not None and ls.failed_at > decided):
+                continue  # grounded meanwhile: wait again, then take the next window
+            break
+        self.env.process(self._release_pad(vc.spaceport, pad, port_cfg.pad_turnaround_days * DAY_S))
+        ms.launch_s, ms.window, ms.status = self.now, w, "launched"
+        crew = self._crew_of(ms)
+        self.windows_used.append(dict(w.as_dict(), mission=m.id, vehicle_class=vc.id))
+        self._log("launch", subject=m.id, station=m.station, vehicle=m.vehicle, crew=crew,
+                  detail=f"{port_cfg.site.name}, {w.direction} azimuth {w.azimuth_deg:.1f} deg, phase "
+                         f"{w.phase_deg:.1f} deg, profile {w.profile}, docking {self.clock.iso(self.clock.to_s(w.docking_ns))}")
+        v = self.vehicles[m.vehicle]
+        v.status, v.mission = "flight", m.id
+        ls = self.launchers[vc.launcher]
+        failure = self.failures.get(m.id)
+        drawn = self.draws.get("failures", {}).get(m.id, False)
+        if failure is not None or drawn:
+            grounding = failure.grounding_days if failure is not None else self.draws.get("grounding_days", {}).get(m.id, 0.0)
+            yield from self._launch_failure(ms, crew, grounding)
+            return
+        if not crew:
+            ls.uncrewed_success_at = self.now
+        yield self.env.timeout(max(0.0, self.clock.to_s(w.docking_ns) - self.now))
+        st = self.stations[m.station]
+        port = self._free_port(st, vc, m.port)
+        if port is None:
+            self._log("waiting_for_port", subject=m.id, station=m.station, vehicle=m.vehicle,
+                      detail=f"no free {vc.docking} port")
+            deadline = self.now + vc.free_flight_days * DAY_S
+            while port is None and self.policy.wait_for_port and self.now < deadline:
+                freed = st.port_freed
+                yield freed | self.env.timeout(deadline - self.now)
+                port = self._free_port(st, vc, m.port)
+            if port is None:
+                ms.status = "cancelled"
+                self._log("mission_cancelled", subject=m.id, station=m.station, vehicle=m.vehicle,
+                          detail="no free compatible port within the free-flight time; returning")
+                yield from self._land(v, crew, m.station)
+                return
+        self._dock(ms, v, st, port, crew)
+        self.env.process(self._stay(m.vehicle))
+
+    def _free_port(self, st: StationState, vc, preferred: str | None) -> str | None:
+        ports = list(st.station.ports)
+        if preferred:
+            ports.sort(key=lambda p: p.name != preferred)
+        for p in ports:
+            if p.accepts(vc.docking) and p.name not in st.docked:
+                return p.name
+        return None
+
+    def _launch_failure(self, ms: MissionState, crew, grounding_days: float):
+        m = ms.mission
+        vc = self._vehicle_class(m.vehicle)
+        ms.status = "failed"
+        v = self.vehicles[m.vehicle]
+        v.status = "lost"
+        self._log("launch_failure", subject=m.id, station=m.station, vehicle=m.vehicle, crew=crew,
+                  detail=f"{vc.launcher} failed" + (f"; grounded {grounding_days:g} days" if grounding_days else ""))
+        ls = self.launchers[vc.launcher]
+        ls.failed_at = self.now
+        if grounding_days > 0:
+            self._ground(vc.launcher, self.now + grounding_days * DAY_S, f"failure of {m.id}")
+        if crew:
+            yield self.env.timeout(1200.0)  # the escape system and descent: about 20 minutes
+            self._log("abort_landing", subject=m.id, vehicle=m.vehicle, crew=crew, detail="crew recovered")
+        self._wake_docked()  # a relief that will not come: let the crews waiting for it decide
+
+    def _wake_docked(self, station_id: str | None = None) -> None:
+        for v in self.vehicles.values():
+            if v.status == "docked" and (station_id is None or v.station == station_id):
+                self._wake(v)
+
+    def _dock(self, ms: MissionState, v: VehicleState, st: StationState, port: str, crew) -> None:
+        m = ms.mission
+        v.status, v.station, v.port = "docked", st.station.id, port
+        v.docked_s = self.now
+        v.life_end_s = self.now + v.vclass.docked_life_days * DAY_S
+        v.stay_days = m.stay_days
+        was_empty = not st.crew
+        st.docked[port] = v.serial
+        st.crew.extend(crew)
+        for c in crew:
+            st.seat[c] = v.serial
+        ms.dock_s, ms.status = self.now, "docked"
+        self._log("docking", subject=m.id, station=st.station.id, port=port, vehicle=v.serial, crew=crew,
+                  detail=f"rendezvous {(self.now - ms.launch_s) / 3600:.2f} h")
+        if crew and was_empty and st.had_crew:
+            self._log("station_recrewed", station=st.station.id, crew=crew)
+        st.had_crew = st.had_crew or bool(crew)
+        self._seat_seatless(st, v.serial)
+        ms.docked_event.succeed()
+        self._wake_docked()  # a relieved crew may now plan its return
+        self._check(st)
+
+    # --- staying and returning -----------------------------------------------------------------------
+    def _wake(self, v: VehicleState) -> None:
+        if v.wake is not None and not v.wake.triggered:
+            v.wake.succeed()
+
+    def _relief_of(self, v: VehicleState) -> MissionState | None:
+        for ms in self.missions.values():
+            if ms.mission.relieves and ms.mission.relieves == v.mission and ms.status not in ("failed", "cancelled"):
+                return ms
+        return None
+
+    def _desired_departure(self, v: VehicleState) -> float | None:
+        """When the vehicle should leave (seconds), or None to wait for news (its life still caps it)."""
+        st = self.stations[v.station]
+        own_crew = [c for c in st.crew if st.seat.get(c) == v.serial]
+        if not v.healthy:
+            if v.replacement:
+                rep = self.missions.get(v.replacement)
+                if rep is not None and rep.status not in ("docked", "failed", "cancelled"):
+                    return None
+            return self.now
+        if v.forced_depart_s is not None:
+            return v.forced_depart_s
+        planned = None if v.stay_days is None else v.docked_s + v.stay_days * DAY_S
+        relief = self._relief_of(v)
+        if own_crew and relief is not None:
+            if relief.status == "docked":
+                if self.policy.handover == "direct":
+                    return relief.dock_s + self.policy.handover_overlap_days * DAY_S
+                return planned if planned is not None else self.now
+            if self.policy.handover == "direct" and self.policy.extend_for_relief:
+                return None
+        return planned
+
+    def _undock_time(self, v: VehicleState, desired: float | None) -> float:
+        """Undocking time: the return reaches a landing opportunity, within the certified life."""
+        vc = v.vclass
+        latest = v.life_end_s
+        if vc.landing is None:
+            return min(desired if desired is not None else latest, latest)
+        ret = vc.return_s
+        last = self.planner.landing_between(v.station, vc.landing, self.clock.to_ns(self.now),
+                                            self.clock.to_ns(latest + ret), last=True)
+        latest_undock = self.clock.to_s(last.time_ns) - ret if last is not None else latest
+        if desired is None:
+            return max(self.now, latest_undock)
+        nxt = self.planner.landing_between(v.station, vc.landing, self.clock.to_ns(max(desired, self.now) + ret))
+        if nxt is None:
+            return max(self.now, latest_undock)
+        return max(self.now, min(self.clock.to_s(nxt.time_ns) - ret, latest_undock))
+
+    def _stay(self, serial: str):
+        v = self.vehicles[serial]
+        self.env.process(self._life_limit(v))
+        while True:
+            v.wake = self.env.event()
+            when = self._undock_time(v, self._desired_departure(v))
+            if when > self.end_s:
+                timeout = self.env.timeout(self.end_s - self.now + 1.0)
+            else:
+                timeout = self.env.timeout(when - self.now)
+            result = yield timeout | v.wake
+            if v.wake in result:
+                continue
+            if self.now > self.end_s:
+                return
+            break
+        yield from self._undock(v)
+
+    def _life_limit(self, v: VehicleState):
+        if v.life_end_s > self.end_s:
+            return
+        yield self.env.timeout(max(0.0, v.life_end_s - self.now))
+        if v.status == "docked":
+            st = self.stations[v.station]
+            self._log("vehicle_life_limit", station=v.station, port=v.port, vehicle=v.serial,
+                      detail="certified docked life reached")
+            self._check(st)
+
+    def _undock(self, v: VehicleState):
+        st = self.stations[v.station]
+        departing = tuple(c for c in st.crew if st.seat.get(c) == v.serial)
+        del st.docked[v.port]
+        st.crew = [c for c in st.crew if c not in departing]
+        for c in departing:
+            del st.seat[c]
+        port = v.port
+        v.status, v.port = "flight", ""
+        self._log("undocking", subject=v.mission or v.serial, station=st.station.id, port=port, vehicle=v.serial,
+                  crew=departing, detail="damaged, returning uncrewed" if not v.healthy and not departing else "")
+        if departing and not st.crew:
+            self._log("station_decrewed", station=st.station.id, detail="no crew aboard")
+        freed, st.port_freed = st.port_freed, self.env.event()
+        freed.succeed()
+        self._check(st)
+        self._wake_docked(st.station.id)
+        yield from self._land(v, departing, st.station.id, undocked=True)
+
+    def _land(self, v: VehicleState, crew, station_id: str, undocked: bool = False):
+        vc = v.vclass
+        detail = ""
+        if vc.landing is not None:
+            ret = vc.return_s if undocked else 0.0
+            when = self.planner.landing_between(station_id, vc.landing, self.clock.to_ns(self.now + ret))
+            if when is not None:
+                yield self.env.timeout(self.clock.to_s(when.time_ns) - self.now)
+                site = self.sc.lookup("landing_sites", vc.landing)
+                detail = (f"{site.zone.name}, {when.miss_km:.0f} km from the centre, Sun at "
+                          f"{when.sun_elevation_deg:.0f} deg")
+            else:
+                yield self.env.timeout(vc.return_s)
+        else:
+            yield self.env.timeout(vc.return_s)
+        v.status = "landed"
+        ms = self.missions.get(v.mission)
+        if ms is not None and ms.status == "docked":
+            ms.status = "landed"
+        self._log("landing", subject=v.mission or v.serial, vehicle=v.serial, crew=crew, detail=detail)
+
+    # --- contingencies -------------------------------------------------------------------------------
+    def _contingency(self, c: Contingency):
+        start = self.clock.to_s(c.start)
+        if start > self.now:
+            yield self.env.timeout(start - self.now)
+        if c.kind == "launcher_grounded":
+            self._ground(c.target, self.clock.to_s(c.end), c.note or "grounded")
+        elif c.kind == "pad_outage":
+            spaceport, _, pad = c.target.partition("/")
+            req = self.pads[spaceport].request(priority=0)
+            self._log("pad_outage_start", subject=c.target, detail=c.note)
+            yield req
+            yield self.env.timeout(max(0.0, self.clock.to_s(c.end) - self.now))
+            self.pads[spaceport].release(req)
+            self._log("pad_outage_end", subject=c.target)
+        elif c.kind == "vehicle_damage":
+            self._damage(c)
+
+    def _damage(self, c: Contingency) -> None:
+        v = self.vehicles[c.target]
+        if v.status != "docked":
+            return
+        st = self.stations[v.station]
+        v.healthy = False
+        crew = tuple(x for x in st.crew if st.seat.get(x) == v.serial)
+        self._log("vehicle_damaged", station=v.station, port=v.port, vehicle=v.serial, crew=crew,
+                  detail=c.note or "no longer fit to bring crew home")
+        for x in crew:  # nobody rides a damaged vehicle home
+            del st.seat[x]
+        if c.return_on:
+            w = self.vehicles[c.return_on]
+            theirs = [x for x in st.crew if st.seat.get(x) == w.serial]
+            for x in theirs:
+                del st.seat[x]
+            self._assign(st, list(crew), w.serial, f"return home on {w.serial} instead of damaged {v.serial}")
+            if theirs:
+                self._log("seat_assignment", station=v.station, vehicle="", crew=tuple(theirs),
+                          detail=f"gave their seats on {w.serial} up: no seat home")
+            w.forced_depart_s = self.now + c.decision_days * DAY_S
+            self._wake(w)
+        elif self.policy.relocate_on_damage:
+            for other in list(st.docked.values()):
+                if other != v.serial:
+                    self._seat_seatless(st, other)
+        if c.replacement and c.replacement in self.missions:
+            rep = self.missions[c.replacement]
+            rep.uncrewed = True
+            rep.net_s = self.now + c.replacement_ready_days * DAY_S
+            v.replacement = c.replacement
+            self._log("replacement_ordered", subject=c.replacement, station=v.station, vehicle=rep.mission.vehicle,
+                      detail=f"flies uncrewed, no earlier than {self.clock.iso(rep.net_s)}")
+        self._check(st)
+        self._wake(v)
+
+    # --- running -------------------------------------------------------------------------------------
+    def run(self) -> Run:
+        self.env.process(self._start())
+        self.env.run(until=self.end_s)
+        for st in self.stations.values():
+            if st.gap_open:
+                self._log("lifeboat_gap_end", station=st.station.id, detail="end of scenario")
+        self._log("scenario_end", subject=self.sc.name)
+        metrics = compute_metrics(self)
+        return Run(self.sc, self.variant, self.seed, self.clock, list(self.log.events), metrics, self.windows_used)
+
+
+def run_scenario(scenario: Scenario, planner: Planner | None = None, *, seed: int | None = None,
+                 variants=None, observer=None, draws: dict | None = None) -> list[Run]:
+    """Run every variant (or those named) of a scenario; the planner is shared by all of them."""
+    planner = planner or Planner(scenario)
+    seed = scenario.seed if seed is None else seed
+    chosen = scenario.variants or (Variant("base", "base"),)
+    if variants:
+        names = set(variants)
+        chosen = tuple(v for v in chosen if v.id in names)
+        if not chosen:
+            raise OrbopsError(f"no variant named {', '.join(sorted(names))}: expected one of "
+                              f"{', '.join(v.id for v in scenario.variants)}")
+    return [Engine(scenario, planner, variant=v, seed=seed, observer=observer, draws=draws).run() for v in chosen]

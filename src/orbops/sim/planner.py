@@ -1,0 +1,137 @@
+"""The planner: launch windows and landing opportunities over the whole horizon, computed in batches.
+
+The simulation never propagates per SimPy step: it asks the planner, which
+runs one vectorised search per (spaceport, station) for in-plane passages,
+assesses them once per vehicle class (phase angle, rendezvous profile), and
+one search per (station, landing site) for landing opportunities, then
+answers "the next one after t" by bisection. A planner holds only
+geometry, so one instance serves every run of a Monte Carlo campaign.
+"""
+
+from __future__ import annotations
+
+import bisect
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..elements import load_catalog
+from ..errors import OrbopsError, StaleElementsWarning
+from ..geometry import LaunchWindow, Orbits, landing_opportunities
+from ..geometry.launch import assess, inplane_passages
+from ..ops import Scenario
+
+__all__ = ["Planner", "Landing"]
+
+DAY_NS = 86_400 * 10**9
+
+
+@dataclass(frozen=True)
+class Landing:
+    """A landing opportunity at a landing site (UTC ns), its miss distance and daylight."""
+
+    time_ns: int
+    miss_km: float
+    sun_elevation_deg: float
+
+
+class Planner:
+    """Cached geometry of a scenario over ``[start - 1 day, end + margin_days]``."""
+
+    def __init__(self, scenario: Scenario, *, margin_days: float = 60.0, backend: str = "auto") -> None:
+        self.scenario = scenario
+        self.t0 = int(np.datetime64(scenario.start, "ns").astype(np.int64)) - DAY_NS
+        self.t1 = int(np.datetime64(scenario.end, "ns").astype(np.int64)) + int(margin_days * DAY_NS)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a missing file is reported by validation; problems listed below
+            catalog = load_catalog(*scenario.element_files)
+        self.element_problems = catalog.problems
+        self.stations = {s.id: i for i, s in enumerate(scenario.stations)}
+        self.orbits = Orbits(catalog, [s.object for s in scenario.stations], backend=backend,
+                             max_age_days=scenario.max_element_age_days)
+        self._passages: dict = {}
+        self._windows: dict = {}
+        self._landings: dict = {}
+        self.stale: list[str] = []
+
+    def _quietly(self, compute):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", StaleElementsWarning)
+            out = compute()
+        self.stale.extend(str(w.message) for w in caught if issubclass(w.category, StaleElementsWarning))
+        return out
+
+    # --- launch windows ---------------------------------------------------------------------------
+    def windows(self, spaceport_id: str, station_id: str, class_id: str) -> list[LaunchWindow]:
+        """Feasible launch windows (sorted by launch time) for one vehicle class to one station."""
+        key = (spaceport_id, station_id, class_id)
+        if key not in self._windows:
+            port = self.scenario.lookup("spaceports", spaceport_id)
+            vclass = self.scenario.lookup("vehicle_classes", class_id)
+            pkey = (spaceport_id, station_id)
+            if pkey not in self._passages:
+                self._passages[pkey] = self._quietly(lambda: inplane_passages(
+                    port.site, self.orbits, self.stations[station_id], self.t0, self.t1))
+            found = self._quietly(lambda: assess(self._passages[pkey], self.orbits, ascent=vclass.ascent,
+                                                 profiles=vclass.profiles))
+            self._windows[key] = [w for w in found if w.feasible]
+        return self._windows[key]
+
+    def all_windows(self, spaceport_id: str, station_id: str, class_id: str) -> list[LaunchWindow]:
+        """Every passage, feasible or not (for reports)."""
+        port = self.scenario.lookup("spaceports", spaceport_id)
+        vclass = self.scenario.lookup("vehicle_classes", class_id)
+        self.windows(spaceport_id, station_id, class_id)
+        return assess(self._passages[(spaceport_id, station_id)], self.orbits, ascent=vclass.ascent,
+                      profiles=vclass.profiles) if port else []
+
+    def next_window(self, spaceport_id: str, station_id: str, class_id: str, after_ns: int) -> LaunchWindow | None:
+        """The first feasible window launching at or after ``after_ns``."""
+        ws = self.windows(spaceport_id, station_id, class_id)
+        starts = [w.launch_ns for w in ws]
+        i = bisect.bisect_left(starts, after_ns)
+        return ws[i] if i < len(ws) else None
+
+    # --- landing opportunities --------------------------------------------------------------------
+    def landings(self, station_id: str, landing_id: str) -> list[Landing]:
+        """Landing opportunities from the station's orbit at a landing site (daylight-filtered if required)."""
+        key = (station_id, landing_id)
+        if key not in self._landings:
+            site = self.scenario.lookup("landing_sites", landing_id)
+            found = self._quietly(lambda: landing_opportunities(
+                self.orbits, self.stations[station_id], site.zone, self.t0, self.t1,
+                daylight_only=site.daylight_only, min_sun_el_deg=site.min_sun_elevation_deg))
+            self._landings[key] = [Landing(o.time_ns, o.miss_km, o.sun_elevation_deg) for o in found]
+        return self._landings[key]
+
+    def landing_between(self, station_id: str, landing_id: str, earliest_ns: int, latest_ns: int | None = None,
+                        *, last: bool = False) -> Landing | None:
+        """The first (or with ``last``, the latest) opportunity in ``[earliest, latest]``."""
+        ops = self.landings(station_id, landing_id)
+        times = [o.time_ns for o in ops]
+        lo = bisect.bisect_left(times, earliest_ns)
+        hi = len(times) if latest_ns is None else bisect.bisect_right(times, latest_ns)
+        if lo >= hi:
+            return None
+        return ops[hi - 1] if last else ops[lo]
+
+    def prepare(self) -> "Planner":
+        """Compute every window and landing list the scenario can ask for (so runs only look up)."""
+        sc = self.scenario
+        for m in sc.missions:
+            v = sc.lookup("vehicles", m.vehicle)
+            vc = sc.lookup("vehicle_classes", v.vehicle_class)
+            self.windows(vc.spaceport, m.station, vc.id)
+            if vc.landing:
+                self.landings(m.station, vc.landing)
+        for d in sc.docked_at_start:
+            vc = sc.lookup("vehicle_classes", sc.lookup("vehicles", d.vehicle).vehicle_class)
+            if vc.landing:
+                self.landings(d.station, vc.landing)
+        return self
+
+    def check(self) -> None:
+        """Raise if a station has no element sets at all."""
+        if len(self.orbits) != len(self.scenario.stations):
+            raise OrbopsError("element files do not cover every station")
