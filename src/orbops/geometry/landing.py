@@ -11,7 +11,7 @@ from ..frames import Site, teme_to_itrs, topocentric
 from ..timescales import format_utc
 from .lighting import sun_position_km
 from .orbits import OneObject, Orbits
-from .search import find_extrema
+from .search import evaluate, refine_extrema, sample
 
 __all__ = ["LandingZone", "LandingOpportunity", "landing_opportunities", "sun_elevation_deg"]
 
@@ -65,20 +65,32 @@ def _ground_distance_km(orbits: Orbits, site: Site):
 
 def landing_opportunities(orbits: Orbits, obj: int, zone: LandingZone, t0_ns: int, t1_ns: int, *,
                           daylight_only: bool = False, min_sun_el_deg: float = 0.0,
-                          step_s: float = 60.0, tol_s: float = 1.0) -> list[LandingOpportunity]:
+                          step_s: float = 180.0, tol_s: float = 1.0) -> list[LandingOpportunity]:
     """Closest approaches of object ``obj``'s ground track to ``zone`` within its cross-range.
 
+    The track is sampled every ``step_s`` (passes are 90 minutes apart, so each
+    closest approach is a separate minimum); only minima that could lie within
+    the cross-range, allowing for the ground speed over one step, are refined.
     With ``daylight_only``, only those with the Sun above ``min_sun_el_deg`` at
     the zone (recovery crews want a lit landing).
     """
-    fn = _ground_distance_km(OneObject(orbits, obj), zone.site)
-    ev = find_extrema(fn, 1, t0_ns, t1_ns, step_s, tol_s=tol_s, maxima=False)
-    near = ev.value <= zone.cross_range_km
-    times, miss = ev.t_ns[near], ev.value[near]
-    sun_el = sun_elevation_deg(zone.site, times) if len(times) else np.zeros(0)
+    one = OneObject(orbits, obj)
+    fn = _ground_distance_km(one, zone.site)
+    times, values = sample(fn, 1, t0_ns, t1_ns, step_s)
+    reach = zone.cross_range_km + 8.0 * step_s  # ground speed below 8 km/s
+    v = np.where(np.isfinite(values), values, np.inf)
+    interior = (v[:, 1:-1] < v[:, :-2]) & (v[:, 1:-1] <= v[:, 2:]) & (v[:, 1:-1] <= reach)
+    _, i = np.nonzero(interior)
+    if len(i) == 0:
+        return []
+    obj0 = np.zeros(len(i), dtype=np.int64)
+    t = refine_extrema(fn, obj0, times[i], times[i + 2], maxima=False, tol_s=tol_s)
+    miss = evaluate(fn, obj0, t)
+    near = miss <= zone.cross_range_km
+    times_near, miss = t[near], miss[near]
+    sun_el = sun_elevation_deg(zone.site, times_near) if len(times_near) else np.zeros(0)
     out = [LandingOpportunity(int(orbits.norad_ids[obj]), int(t), float(m), float(e))
-           for t, m, e in zip(times, miss, sun_el)]
+           for t, m, e in zip(times_near, miss, sun_el)]
     if daylight_only:
         out = [o for o in out if o.sun_elevation_deg > min_sun_el_deg]
     return out
-

@@ -160,8 +160,11 @@ class Passages:
 
 
 def inplane_passages(launch_site: LaunchSite, orbits: Orbits, target, t0_ns: int, t1_ns: int, *,
-                     step_s: float = 120.0, tol_s: float = 0.1) -> Passages:
-    """Every passage of the site through the target's plane, with branch, azimuth and inclination."""
+                     step_s: float = 600.0, tol_s: float = 0.1) -> Passages:
+    """Every passage of the site through the target's plane, with branch, azimuth and inclination.
+
+    The site crosses the plane twice a day, hours apart, so a 10-minute grid brackets every crossing.
+    """
     obj = target if isinstance(target, (int, np.integer)) else orbits.index(target)
     site = launch_site.site
     single = OneObject(orbits, obj)
@@ -229,7 +232,7 @@ def assess(passages: Passages, orbits: Orbits, *, ascent: Ascent = Ascent(),
 
 def launch_windows(launch_site: LaunchSite, orbits: Orbits, target, t0_ns: int, t1_ns: int, *,
                    ascent: Ascent = Ascent(), profiles: tuple[RendezvousProfile, ...] = (),
-                   step_s: float = 120.0, tol_s: float = 0.1) -> list[LaunchWindow]:
+                   step_s: float = 600.0, tol_s: float = 0.1) -> list[LaunchWindow]:
     """Every in-plane passage of ``launch_site`` under ``target`` (index or key of ``orbits``).
 
     Both branches are returned, each marked feasible or not (with the reason).

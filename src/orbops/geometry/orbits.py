@@ -74,13 +74,10 @@ class Orbits:
         if np.any(multi):
             for k in np.flatnonzero(multi):  # objects with histories: few, each vectorised over time
                 ep = self._epoch[start[k, 0]:start[k, 0] + count[k, 0]]
-                j = np.searchsorted(ep, t[k], side="right")  # sets at or before t: j - 1
                 if self.pick == "before":
-                    pick = np.maximum(j - 1, 0)
-                else:
-                    lo = np.maximum(j - 1, 0)
-                    hi = np.minimum(j, len(ep) - 1)
-                    pick = np.where(np.abs(ep[hi] - t[k]) < np.abs(t[k] - ep[lo]), hi, lo)
+                    pick = np.maximum(np.searchsorted(ep, t[k], side="right") - 1, 0)
+                else:  # the nearest epoch: compare with the midpoints between successive epochs
+                    pick = np.searchsorted(ep[:-1] + (ep[1:] - ep[:-1]) // 2, t[k], side="left")
                 rows[k] = start[k, 0] + pick
         return rows
 

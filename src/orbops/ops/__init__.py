@@ -2,7 +2,7 @@
 policies, contingencies). No simpy."""
 
 from .model import (CONTINGENCY_KINDS, Contingency, CrewMember, DockedAtStart, LandingSite, Launcher, Mission,
-                    Policy, Port, Scenario, Spaceport, Station, Uncertainty, Variant, Vehicle, VehicleClass)
+                    PlaneStudy, Policy, Port, Scenario, Spaceport, Station, Uncertainty, Variant, Vehicle, VehicleClass)
 
 __all__ = ["CONTINGENCY_KINDS", "Contingency", "CrewMember", "DockedAtStart", "LandingSite", "Launcher", "Mission",
-           "Policy", "Port", "Scenario", "Spaceport", "Station", "Uncertainty", "Variant", "Vehicle", "VehicleClass"]
+           "PlaneStudy", "Policy", "Port", "Scenario", "Spaceport", "Station", "Uncertainty", "Variant", "Vehicle", "VehicleClass"]

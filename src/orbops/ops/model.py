@@ -27,6 +27,7 @@ __all__ = [
     "DockedAtStart",
     "Contingency",
     "Uncertainty",
+    "PlaneStudy",
     "Variant",
     "Scenario",
     "CONTINGENCY_KINDS",
@@ -64,10 +65,12 @@ class Station:
 
 @dataclass(frozen=True)
 class Launcher:
-    """A launcher family, which a failure can ground."""
+    """A launcher, which a failure can ground. Launchers of one ``family`` (sharing stages) are
+    grounded together by a failure of any of them."""
 
     id: str
     name: str
+    family: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ class Mission:
     planned_launch: np.datetime64 | None = None
     port: str | None = None
     name: str = ""
+    standby: bool = False
 
 
 @dataclass(frozen=True)
@@ -181,8 +185,12 @@ class Policy:
     lifeboat_rule: bool = True
     relocate_on_damage: bool = True
     crewed_after_failure_days: float = 0.0
+    uncrewed_first: bool = True
     launch_prep_days: float = 0.0
     wait_for_port: bool = True
+    station_capacity_rule: bool = True
+    keep_station_crewed: bool = True
+    advance_relief: bool = False
 
 
 CONTINGENCY_KINDS = ("launcher_grounded", "pad_outage", "vehicle_damage", "launch_failure")
@@ -241,6 +249,17 @@ class DockedAtStart:
 
 
 @dataclass(frozen=True)
+class PlaneStudy:
+    """Could a vehicle at one station reach the other? Compared with its delta-v budget (km/s)."""
+
+    id: str
+    from_station: str
+    to_station: str
+    delta_v_budget_km_s: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Variant:
     """One case of a scenario: which missions and contingencies it includes, with policy overrides."""
 
@@ -274,6 +293,7 @@ class Scenario:
     policy: Policy
     variants: tuple[Variant, ...]
     uncertainty: Uncertainty = Uncertainty()
+    plane_studies: tuple[PlaneStudy, ...] = ()
     source: str = ""
     seed: int = 0
     answer: str = ""

@@ -21,8 +21,8 @@ from ..elements import load_catalog
 from ..errors import ElementsError, OrbopsError, ScenarioError, UnknownObjectError
 from ..frames import Site
 from ..geometry import Ascent, LandingZone, LaunchSite, RendezvousProfile, landing_zones, launch_sites
-from ..ops import (Contingency, CrewMember, DockedAtStart, LandingSite, Launcher, Mission, Policy, Port, Scenario,
-                   Spaceport, Station, Uncertainty, Variant, Vehicle, VehicleClass)
+from ..ops import (Contingency, CrewMember, DockedAtStart, LandingSite, Launcher, Mission, PlaneStudy, Policy, Port,
+                   Scenario, Spaceport, Station, Uncertainty, Variant, Vehicle, VehicleClass)
 from ..timescales import NS_PER_DAY, format_utc
 from .schema import POLICY, ROOT, TABLES, Checker
 
@@ -164,11 +164,12 @@ class _Builder:
                 e["lifeboat_seats"], (e["return_hours"] or 3.5) * 3600.0, e["free_flight_days"] or 3.0,
                 e["crewed"] if e["crewed"] is not None else True)
         vehicles = self.ids(self.items(raw, "vehicles"), "serial", "vehicle")
-        for serial, (p, e) in vehicles.items():
-            self.ref(f"{p}.class", e["class"], classes, "vehicle class")
         crew = self.ids(self.items(raw, "crew"), "id", "crew member")
         docked = self.items(raw, "docked_at_start")
         missions = self.ids(self.items(raw, "missions"), "id", "mission")
+        self.rotations(raw, vehicles, crew, missions)
+        for serial, (p, e) in vehicles.items():
+            self.ref(f"{p}.class", e["class"], classes, "vehicle class")
         relievable = set(missions) | {e["mission"] for _, e in docked if e.get("mission")}
         used_vehicles: dict = {}
 
@@ -264,22 +265,71 @@ class _Builder:
                                     tuple(e["exclude_contingencies"] or ()), vpolicy))
         self.ids([(f"variants[{i}]", {"id": v.id}) for i, v in enumerate(variants)], "id", "variant")
         unc = self.check.table("uncertainty", TABLES["uncertainty"], top["uncertainty"] or {})
+        studies = []
+        for p, e in self.items(raw, "plane_studies"):
+            self.ref(f"{p}.from_station", e["from_station"], stations, "station")
+            self.ref(f"{p}.to_station", e["to_station"], stations, "station")
+            studies.append(PlaneStudy(e["id"], e["from_station"], e["to_station"], e["delta_v_budget_km_s"], e["note"]))
         if self.check.problems:
             return None
         return Scenario(
             meta["name"], meta["question"] or "", start, end, tuple(files), meta["max_element_age_days"],
             tuple(s for s, _ in station_objs.values()),
-            tuple(Launcher(k, e["name"] or k) for k, (_, e) in launchers.items()),
+            tuple(Launcher(k, e["name"] or k, e["family"] or k) for k, (_, e) in launchers.items()),
             tuple(port_objs.values()), tuple(landing_objs.values()), tuple(class_objs.values()),
             tuple(Vehicle(k, e["class"]) for k, (_, e) in vehicles.items()),
             tuple(CrewMember(k, e["name"] or k, e["agency"], e["nationality"], e["role"]) for k, (_, e) in crew.items()),
             tuple(Mission(k, e["vehicle"], e["station"], e["net"], e["stay_days"], tuple(e["crew"] or ()),
-                          e["relieves"], e["planned_launch"], e["port"], e["name"] or k)
+                          e["relieves"], e["planned_launch"], e["port"], e["name"] or k, e["standby"] or False)
                   for k, (_, e) in missions.items()),
             tuple(DockedAtStart(e["vehicle"], e["station"], e["port"], e["docked"], tuple(e["crew"] or ()),
                                 e["stay_days"], e["mission"] or "") for _, e in docked),
             tuple(conts), policy, tuple(variants),
-            Uncertainty(**{k: dict(v or {}) for k, v in unc.items()}), str(self.path), meta["seed"] or 0)
+            Uncertainty(**{k: dict(v or {}) for k, v in unc.items()}), tuple(studies), str(self.path),
+            meta["seed"] or 0)
+
+    def rotations(self, raw, vehicles, crew, missions) -> None:
+        """Expand ``[[rotations]]`` (a crew rotation plan) into missions, vehicles and crew, in place.
+
+        Flight k launches no earlier than ``first_net + k * interval_days`` and relieves flight
+        ``k - relieves`` (or, for the first flights, the listed ``docked_relieved`` missions).
+        Crew members are generated (``<mission>-crew-<n>``) unless a flight lists its own.
+        """
+        for p, r in self.items(raw, "rotations"):
+            flights = []
+            for k, f in enumerate(r["flights"] or []):
+                fp = f"{p}.flights[{k}]"
+                fl = self.check.table(fp, TABLES["flights"], f)
+                if fl["name"] is None:
+                    continue
+                mid = re.sub(r"[^a-z0-9]+", "-", fl["name"].lower()).strip("-")
+                flights.append((fp, mid, fl))
+            for k, (fp, mid, fl) in enumerate(flights):
+                if mid in missions:
+                    self.fail(f"{fp}.name", f"mission {mid!r} is already defined ({missions[mid][0]})")
+                    continue
+                if fl["name"] in vehicles:
+                    self.fail(f"{fp}.name", f"vehicle {fl['name']!r} is already defined ({vehicles[fl['name']][0]})")
+                    continue
+                vehicles[fl["name"]] = (fp, {"serial": fl["name"], "class": fl["class"]})
+                ids = fl["crew"]
+                if ids is None:
+                    ids = [f"{mid}-crew-{j + 1}" for j in range(r["crew_per_flight"] or 0)]
+                    for cid in ids:
+                        crew[cid] = (fp, {"id": cid, "name": cid, "agency": "", "nationality": "", "role": ""})
+                back = k - (r["relieves"] or 0)
+                relieved = None
+                if r["relieves"]:
+                    if back >= 0:
+                        relieved = flights[back][1]
+                    elif k < len(r["docked_relieved"] or []):
+                        relieved = r["docked_relieved"][k]
+                net = fl["net"]
+                if net is None and r["first_net"] is not None and r["interval_days"] is not None:
+                    net = r["first_net"] + np.timedelta64(int(round(k * r["interval_days"] * NS_PER_DAY)), "ns")
+                missions[mid] = (fp, {"id": mid, "name": fl["name"], "vehicle": fl["name"], "station": r["station"],
+                                      "net": net, "stay_days": r["stay_days"], "crew": ids, "relieves": relieved,
+                                      "planned_launch": None, "port": None, "standby": False})
 
     # --- pieces ----------------------------------------------------------------------------------------
     def need(self, p, e, *keys):

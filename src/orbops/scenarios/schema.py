@@ -39,8 +39,15 @@ POLICY = {
     "lifeboat_rule": Field("bool", default=True),
     "relocate_on_damage": Field("bool", default=True),
     "crewed_after_failure_days": Field("float", default=0.0, minimum=0),
+    "uncrewed_first": Field("bool", default=True,
+                            help="after a failure, crewed flights wait for a successful uncrewed flight"),
     "launch_prep_days": Field("float", default=0.0, minimum=0),
     "wait_for_port": Field("bool", default=True),
+    "station_capacity_rule": Field("bool", default=True),
+    "keep_station_crewed": Field("bool", default=True,
+                                 help="the last crew aboard waits for its relief, within its vehicle's life"),
+    "advance_relief": Field("bool", default=False,
+                            help="bring the next crewed flight forward when the last crew is waiting for it"),
 }
 
 TABLES: dict[str, dict[str, Field]] = {
@@ -61,7 +68,8 @@ TABLES: dict[str, dict[str, Field]] = {
     "ports": {
         "name": Field("str", **REQ), "standard": Field("str", **REQ), "adapters": Field("list[str]", default=[]),
     },
-    "launchers": {"id": Field("str", **REQ), "name": Field("str", default="")},
+    "launchers": {"id": Field("str", **REQ), "name": Field("str", default=""),
+                  "family": Field("str", default="", help="launchers sharing stages: a failure grounds the family")},
     "spaceports": {
         "id": Field("str", **REQ), "name": Field("str", default=""),
         "place": Field("str", help="a named launch site (orbops.geometry.launch_sites)"),
@@ -108,6 +116,21 @@ TABLES: dict[str, dict[str, Field]] = {
         "station": Field("str", **REQ), "net": Field("utc", **REQ), "stay_days": Field("float", **REQ, minimum=0),
         "crew": Field("list[str]", default=[]), "relieves": Field("str"), "planned_launch": Field("utc"),
         "port": Field("str"),
+        "standby": Field("bool", default=False, help="flies only when a contingency orders it as a replacement"),
+    },
+    "rotations": {
+        "id": Field("str", **REQ), "station": Field("str", **REQ), "first_net": Field("utc", **REQ),
+        "interval_days": Field("float", **REQ, minimum=1), "stay_days": Field("float", **REQ, minimum=0),
+        "crew_per_flight": Field("int", default=3, minimum=0),
+        "relieves": Field("int", default=2, minimum=0, help="each flight relieves the one this many flights earlier"),
+        "docked_relieved": Field("list[str]", default=[], help="docked_at_start missions the first flights relieve"),
+        "flights": Field("list[table]", **REQ),
+    },
+    "flights": {"name": Field("str", **REQ), "class": Field("str", **REQ), "crew": Field("list[str]"),
+                "net": Field("utc")},
+    "plane_studies": {
+        "id": Field("str", **REQ), "from_station": Field("str", **REQ), "to_station": Field("str", **REQ),
+        "delta_v_budget_km_s": Field("float", **REQ, minimum=0), "note": Field("str", default=""),
     },
     "contingencies": {
         "id": Field("str", default=""),
@@ -136,6 +159,7 @@ ROOT = {
     "vehicle_classes": Field("list[table]", **REQ), "vehicles": Field("list[table]", **REQ),
     "crew": Field("list[table]", default=[]), "docked_at_start": Field("list[table]", default=[]),
     "missions": Field("list[table]", default=[]), "contingencies": Field("list[table]", default=[]),
+    "rotations": Field("list[table]", default=[]), "plane_studies": Field("list[table]", default=[]),
     "variants": Field("list[table]", default=[]), "uncertainty": Field("table", default={}),
 }
 

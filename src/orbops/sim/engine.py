@@ -46,6 +46,8 @@ class VehicleState:
     forced_depart_s: float | None = None
     replacement: str | None = None
     wake: object = None
+    planned_undock_s: float = float("inf")
+    latest_undock_s: float = float("inf")  # the last undocking that still lands (in daylight if required) in life
 
 
 @dataclass
@@ -53,10 +55,12 @@ class StationState:
     station: object
     docked: dict = field(default_factory=dict)  # port -> serial
     crew: list = field(default_factory=list)  # crew aboard, in order of arrival
-    seat: dict = field(default_factory=dict)  # crew -> serial of their lifeboat
+    seat: dict = field(default_factory=dict)  # crew -> serial of their lifeboat (the lifeboat rule)
+    home: dict = field(default_factory=dict)  # crew -> serial of the vehicle that will bring them home
     gap_open: bool = False
     had_crew: bool = False
     port_freed: object = None
+    changed: object = None  # triggered whenever the crew aboard changes
 
 
 @dataclass
@@ -64,6 +68,12 @@ class LauncherState:
     launcher: object
     grounded_until: float = -1.0  # grounded while now < grounded_until
     cleared: object = None
+
+
+@dataclass
+class FamilyState:
+    """Failure history shared by launchers with common stages."""
+
     failed_at: float | None = None
     uncrewed_success_at: float | None = None
 
@@ -78,6 +88,8 @@ class MissionState:
     dock_s: float | None = None
     window: object = None
     docked_event: object = None
+    ordered: object = None  # for standby missions: triggered when a contingency calls them up
+    advanced: object = None  # triggered when the policy brings the launch forward
 
 
 @dataclass
@@ -115,11 +127,14 @@ class Engine:
         self.end_s = self.clock.to_s(scenario.end)
         self.classes = {c.id: c for c in scenario.vehicle_classes}
         self.vehicles = {v.serial: VehicleState(v.serial, self.classes[v.vehicle_class]) for v in scenario.vehicles}
-        self.stations = {s.id: StationState(s, port_freed=self.env.event()) for s in scenario.stations}
+        self.stations = {s.id: StationState(s, port_freed=self.env.event(), changed=self.env.event())
+                         for s in scenario.stations}
         self.launchers = {lv.id: LauncherState(lv, cleared=self.env.event()) for lv in scenario.launchers}
+        self.families = {lv.family or lv.id: FamilyState() for lv in scenario.launchers}
         self.pads = {p.id: simpy.PriorityResource(self.env, capacity=len(p.pads)) for p in scenario.spaceports}
         excluded = set(self.variant.exclude_missions)
-        self.missions = {m.id: MissionState(m, net_s=self.clock.to_s(m.net), docked_event=self.env.event())
+        self.missions = {m.id: MissionState(m, net_s=self.clock.to_s(m.net), docked_event=self.env.event(),
+                                            ordered=self.env.event(), advanced=self.env.event())
                          for m in scenario.missions if m.id not in excluded}
         self.failures: dict[str, Contingency] = {}
         self.windows_used: list[dict] = []
@@ -159,6 +174,8 @@ class Engine:
         count = len(st.crew)
         if not self.history[sid] or self.history[sid][-1][1] != count:
             self.history[sid].append((self.now, count))
+            changed, st.changed = st.changed, self.env.event()
+            changed.succeed()
         if not self.policy.lifeboat_rule:
             return
         seatless = tuple(c for c in st.crew if not self._has_lifeboat(st, c))
@@ -172,25 +189,47 @@ class Engine:
 
     def _free_seats(self, serial: str, st: StationState) -> int:
         v = self.vehicles[serial]
-        taken = sum(1 for s in st.seat.values() if s == serial)
+        taken = sum(1 for c in st.crew if st.seat.get(c) == serial or st.home.get(c) == serial)
         return v.vclass.return_seats - taken
 
-    def _assign(self, st: StationState, crew_ids, serial: str, why: str) -> None:
+    def _assign(self, st: StationState, crew_ids, serial: str, why: str, *, home: bool = False) -> None:
+        """Give ``crew_ids`` their lifeboat seat on ``serial`` (and, with ``home``, their ride home)."""
         for c in crew_ids:
             st.seat[c] = serial
+            if home:
+                st.home[c] = serial
         if crew_ids:
             self._log("seat_assignment", station=st.station.id, vehicle=serial, crew=tuple(crew_ids), detail=why)
 
+    def _unseat(self, st: StationState, crew_ids, why: str) -> None:
+        for c in crew_ids:
+            st.seat.pop(c, None)
+        if crew_ids:
+            self._log("seat_assignment", station=st.station.id, vehicle="", crew=tuple(crew_ids), detail=why)
+
     def _seat_seatless(self, st: StationState, serial: str) -> None:
-        """Crew aboard without a healthy lifeboat take free seats on ``serial`` (after its own crew)."""
+        """Crew aboard without a healthy lifeboat take free seats on ``serial``."""
         v = self.vehicles[serial]
         if not v.healthy:
             return
         seatless = [c for c in st.crew if not self._has_lifeboat(st, c)]
-        room = self._free_seats(serial, st)
-        take = seatless[:max(0, room)]
+        take = seatless[:max(0, self._free_seats(serial, st))]
         if take:
-            self._assign(st, take, serial, f"seat on {serial}")
+            self._assign(st, take, serial, f"lifeboat seat on {serial}")
+
+    def _adopt(self, st: StationState, serial: str) -> None:
+        """A healthy vehicle docks: crew whose ride home is gone or damaged make it theirs (seat and all)."""
+        v = self.vehicles[serial]
+        if not v.healthy:
+            return
+
+        def stranded(c):
+            h = st.home.get(c)
+            return h is None or not self.vehicles[h].healthy or self.vehicles[h].status != "docked"
+        take = [c for c in st.crew if stranded(c)][:max(0, self._free_seats(serial, st))]
+        if take:
+            self._assign(st, take, serial, f"will go home on {serial}", home=True)
+        self._seat_seatless(st, serial)
 
     # --- setup ------------------------------------------------------------------------------------
     def _start(self):
@@ -205,7 +244,7 @@ class Engine:
             st.docked[d.port] = d.vehicle
             st.crew.extend(d.crew)
             for c in d.crew:
-                st.seat[c] = d.vehicle
+                st.seat[c] = st.home[c] = d.vehicle
             st.had_crew = st.had_crew or bool(d.crew)
             self._log("docked_at_start", subject=d.mission or d.vehicle, station=d.station, port=d.port,
                       vehicle=d.vehicle, crew=d.crew,
@@ -244,23 +283,37 @@ class Engine:
             self._log("launcher_cleared", subject=launcher_id)
             ls.cleared.succeed()
 
+    def _family(self, launcher_id: str) -> FamilyState:
+        lv = self.launchers[launcher_id].launcher
+        return self.families[lv.family or lv.id]
+
     def _launcher_ready(self, ms: MissionState):
-        """Wait until the mission's launcher may fly it (not grounded; crew after an uncrewed success)."""
+        """Wait until the mission's launcher may fly it: not grounded, and for a crew after a failure,
+        ``crewed_after_failure_days`` past the family's first good uncrewed flight (or its clearance)."""
         vc = self._vehicle_class(ms.mission.vehicle)
         ls = self.launchers[vc.launcher]
+        fam = self._family(vc.launcher)
         while True:
             if self.now < ls.grounded_until:
                 yield ls.cleared
                 continue
-            if (self._crew_of(ms) and ls.failed_at is not None and self.policy.crewed_after_failure_days > 0):
-                if ls.uncrewed_success_at is None or ls.uncrewed_success_at < ls.failed_at:
-                    yield self.env.timeout(DAY_S)  # check daily for the first successful uncrewed flight
-                    continue
-                ready = ls.uncrewed_success_at + self.policy.crewed_after_failure_days * DAY_S
+            if self._crew_of(ms) and fam.failed_at is not None:
+                if self.policy.uncrewed_first:
+                    if fam.uncrewed_success_at is None or fam.uncrewed_success_at < fam.failed_at:
+                        yield self.env.timeout(DAY_S)  # look again daily for the first good uncrewed flight
+                        continue
+                    ready = fam.uncrewed_success_at + self.policy.crewed_after_failure_days * DAY_S
+                else:
+                    ready = max(fam.failed_at, ls.grounded_until) + self.policy.crewed_after_failure_days * DAY_S
                 if self.now < ready:
                     yield self.env.timeout(ready - self.now)
                     continue
             return
+
+    def _room_at(self, st: StationState, arriving: int, dock_s: float) -> bool:
+        """Whether the station will have room for ``arriving`` crew at ``dock_s``."""
+        leaving = sum(1 for c in st.crew if c in st.home and self.vehicles[st.home[c]].planned_undock_s < dock_s)
+        return len(st.crew) - leaving + arriving <= st.station.crew_capacity
 
     def _release_pad(self, spaceport_id: str, request, after_s: float):
         yield self.env.timeout(after_s)
@@ -271,9 +324,11 @@ class Engine:
         m = ms.mission
         vc = self._vehicle_class(m.vehicle)
         port_cfg = self.sc.lookup("spaceports", vc.spaceport)
+        if m.standby:
+            yield ms.ordered  # a standby ship flies only when called up
         slip = self.draws.get("slip_days", {}).get(m.id, 0.0)
-        if ms.net_s + slip * DAY_S > self.now:
-            yield self.env.timeout(ms.net_s + slip * DAY_S - self.now)
+        while ms.net_s + slip * DAY_S > self.now and not ms.advanced.triggered:
+            yield self.env.timeout(ms.net_s + slip * DAY_S - self.now) | ms.advanced
         ms.status = "ready"
         self._log("mission_ready", subject=m.id, station=m.station, vehicle=m.vehicle, crew=self._crew_of(ms),
                   detail=f"no earlier than {self.clock.iso(ms.net_s)}" + (f", slipped {slip:.1f} d" if slip else ""))
@@ -293,9 +348,17 @@ class Engine:
                 self.pads[vc.spaceport].release(pad)
                 return
             ls = self.launchers[vc.launcher]
+            fam = self._family(vc.launcher)
+            st = self.stations[m.station]
+            crew_n = len(self._crew_of(ms))
+            dock_s = self.clock.to_s(w.docking_ns)
+            if crew_n and self.policy.station_capacity_rule and not self._room_at(st, crew_n, dock_s):
+                # no room when it would dock: wait for the crew aboard to change, or the next window
+                yield st.changed | self.env.timeout(max(1.0, self.clock.to_s(w.launch_ns) - self.now + 1.0))
+                continue
             decided = self.now
             yield self.env.timeout(self.clock.to_s(w.launch_ns) - self.now)
-            if self.now < ls.grounded_until or (ls.failed_at is not None and ls.failed_at > decided):
+            if self.now < ls.grounded_until or (fam.failed_at is not None and fam.failed_at > decided):
                 continue  # grounded meanwhile: wait again, then take the next window
             break
         self.env.process(self._release_pad(vc.spaceport, pad, port_cfg.pad_turnaround_days * DAY_S))
@@ -307,7 +370,7 @@ class Engine:
                          f"{w.phase_deg:.1f} deg, profile {w.profile}, docking {self.clock.iso(self.clock.to_s(w.docking_ns))}")
         v = self.vehicles[m.vehicle]
         v.status, v.mission = "flight", m.id
-        ls = self.launchers[vc.launcher]
+        fam = self._family(vc.launcher)
         failure = self.failures.get(m.id)
         drawn = self.draws.get("failures", {}).get(m.id, False)
         if failure is not None or drawn:
@@ -315,7 +378,7 @@ class Engine:
             yield from self._launch_failure(ms, crew, grounding)
             return
         if not crew:
-            ls.uncrewed_success_at = self.now
+            fam.uncrewed_success_at = self.now
         yield self.env.timeout(max(0.0, self.clock.to_s(w.docking_ns) - self.now))
         st = self.stations[m.station]
         port = self._free_port(st, vc, m.port)
@@ -353,10 +416,13 @@ class Engine:
         v.status = "lost"
         self._log("launch_failure", subject=m.id, station=m.station, vehicle=m.vehicle, crew=crew,
                   detail=f"{vc.launcher} failed" + (f"; grounded {grounding_days:g} days" if grounding_days else ""))
-        ls = self.launchers[vc.launcher]
-        ls.failed_at = self.now
+        fam = self._family(vc.launcher)
+        fam.failed_at = self.now
         if grounding_days > 0:
-            self._ground(vc.launcher, self.now + grounding_days * DAY_S, f"failure of {m.id}")
+            family = self.launchers[vc.launcher].launcher.family or vc.launcher
+            for lid, other in self.launchers.items():
+                if (other.launcher.family or lid) == family:
+                    self._ground(lid, self.now + grounding_days * DAY_S, f"failure of {m.id}")
         if crew:
             yield self.env.timeout(1200.0)  # the escape system and descent: about 20 minutes
             self._log("abort_landing", subject=m.id, vehicle=m.vehicle, crew=crew, detail="crew recovered")
@@ -377,14 +443,14 @@ class Engine:
         st.docked[port] = v.serial
         st.crew.extend(crew)
         for c in crew:
-            st.seat[c] = v.serial
+            st.seat[c] = st.home[c] = v.serial
         ms.dock_s, ms.status = self.now, "docked"
         self._log("docking", subject=m.id, station=st.station.id, port=port, vehicle=v.serial, crew=crew,
                   detail=f"rendezvous {(self.now - ms.launch_s) / 3600:.2f} h")
         if crew and was_empty and st.had_crew:
             self._log("station_recrewed", station=st.station.id, crew=crew)
         st.had_crew = st.had_crew or bool(crew)
-        self._seat_seatless(st, v.serial)
+        self._adopt(st, v.serial)
         ms.docked_event.succeed()
         self._wake_docked()  # a relieved crew may now plan its return
         self._check(st)
@@ -403,7 +469,7 @@ class Engine:
     def _desired_departure(self, v: VehicleState) -> float | None:
         """When the vehicle should leave (seconds), or None to wait for news (its life still caps it)."""
         st = self.stations[v.station]
-        own_crew = [c for c in st.crew if st.seat.get(c) == v.serial]
+        own_crew = [c for c in st.crew if st.home.get(c) == v.serial]
         if not v.healthy:
             if v.replacement:
                 rep = self.missions.get(v.replacement)
@@ -414,6 +480,13 @@ class Engine:
             return v.forced_depart_s
         planned = None if v.stay_days is None else v.docked_s + v.stay_days * DAY_S
         relief = self._relief_of(v)
+        if own_crew and len(own_crew) == len(st.crew) and self.policy.keep_station_crewed:
+            pending = self._pending_crewed(v.station)
+            if pending:
+                # bring the relief forward only if, as planned, it would come after this vehicle must leave
+                if self.policy.advance_relief and pending[0].net_s + 3 * DAY_S > v.latest_undock_s:
+                    self._advance(pending[0])
+                return None  # the last crew aboard waits for a relief (its life still caps the wait)
         if own_crew and relief is not None:
             if relief.status == "docked":
                 if self.policy.handover == "direct":
@@ -422,6 +495,22 @@ class Engine:
             if self.policy.handover == "direct" and self.policy.extend_for_relief:
                 return None
         return planned
+
+    def _pending_crewed(self, station_id: str) -> list[MissionState]:
+        """Crewed missions to the station not yet launched, in order of their no-earlier-than dates."""
+        pending = [ms for ms in self.missions.values()
+                   if ms.mission.station == station_id and self._crew_of(ms) and ms.status in ("planned", "ready")
+                   and not (ms.mission.standby and not ms.ordered.triggered)]
+        return sorted(pending, key=lambda ms: (ms.net_s, ms.mission.id))
+
+    def _advance(self, ms: MissionState) -> None:
+        """Bring a mission's no-earlier-than date forward to now (policy ``advance_relief``)."""
+        if ms.net_s > self.now and not ms.advanced.triggered:
+            old = ms.net_s
+            ms.net_s = self.now
+            ms.advanced.succeed()
+            self._log("mission_advanced", subject=ms.mission.id, station=ms.mission.station, vehicle=ms.mission.vehicle,
+                      detail=f"from {self.clock.iso(old)}: the last crew aboard is waiting for its relief")
 
     def _undock_time(self, v: VehicleState, desired: float | None) -> float:
         """Undocking time: the return reaches a landing opportunity, within the certified life."""
@@ -433,6 +522,7 @@ class Engine:
         last = self.planner.landing_between(v.station, vc.landing, self.clock.to_ns(self.now),
                                             self.clock.to_ns(latest + ret), last=True)
         latest_undock = self.clock.to_s(last.time_ns) - ret if last is not None else latest
+        v.latest_undock_s = latest_undock
         if desired is None:
             return max(self.now, latest_undock)
         nxt = self.planner.landing_between(v.station, vc.landing, self.clock.to_ns(max(desired, self.now) + ret))
@@ -446,6 +536,7 @@ class Engine:
         while True:
             v.wake = self.env.event()
             when = self._undock_time(v, self._desired_departure(v))
+            v.planned_undock_s = when
             if when > self.end_s:
                 timeout = self.env.timeout(self.end_s - self.now + 1.0)
             else:
@@ -470,10 +561,14 @@ class Engine:
 
     def _undock(self, v: VehicleState):
         st = self.stations[v.station]
-        departing = tuple(c for c in st.crew if st.seat.get(c) == v.serial)
+        departing = tuple(c for c in st.crew if st.home.get(c) == v.serial)
         del st.docked[v.port]
         st.crew = [c for c in st.crew if c not in departing]
         for c in departing:
+            st.seat.pop(c, None)
+            del st.home[c]
+        borrowed = [c for c in st.crew if st.seat.get(c) == v.serial]  # lifeboat seats that leave with it
+        for c in borrowed:
             del st.seat[c]
         port = v.port
         v.status, v.port = "flight", ""
@@ -483,6 +578,8 @@ class Engine:
             self._log("station_decrewed", station=st.station.id, detail="no crew aboard")
         freed, st.port_freed = st.port_freed, self.env.event()
         freed.succeed()
+        for other in list(st.docked.values()):
+            self._seat_seatless(st, other)
         self._check(st)
         self._wake_docked(st.station.id)
         yield from self._land(v, departing, st.station.id, undocked=True)
@@ -532,20 +629,20 @@ class Engine:
             return
         st = self.stations[v.station]
         v.healthy = False
-        crew = tuple(x for x in st.crew if st.seat.get(x) == v.serial)
+        crew = tuple(x for x in st.crew if st.home.get(x) == v.serial)
         self._log("vehicle_damaged", station=v.station, port=v.port, vehicle=v.serial, crew=crew,
                   detail=c.note or "no longer fit to bring crew home")
-        for x in crew:  # nobody rides a damaged vehicle home
-            del st.seat[x]
+        for x in st.crew:  # nobody rides a damaged vehicle home
+            if st.seat.get(x) == v.serial:
+                del st.seat[x]
         if c.return_on:
             w = self.vehicles[c.return_on]
-            theirs = [x for x in st.crew if st.seat.get(x) == w.serial]
+            theirs = [x for x in st.crew if st.home.get(x) == w.serial]
             for x in theirs:
-                del st.seat[x]
-            self._assign(st, list(crew), w.serial, f"return home on {w.serial} instead of damaged {v.serial}")
-            if theirs:
-                self._log("seat_assignment", station=v.station, vehicle="", crew=tuple(theirs),
-                          detail=f"gave their seats on {w.serial} up: no seat home")
+                del st.home[x]
+            self._unseat(st, theirs, f"gave their seats on {w.serial} up: no seat home")
+            self._assign(st, list(crew), w.serial, f"return home on {w.serial} instead of damaged {v.serial}",
+                         home=True)
             w.forced_depart_s = self.now + c.decision_days * DAY_S
             self._wake(w)
         elif self.policy.relocate_on_damage:
@@ -555,8 +652,10 @@ class Engine:
         if c.replacement and c.replacement in self.missions:
             rep = self.missions[c.replacement]
             rep.uncrewed = True
-            rep.net_s = self.now + c.replacement_ready_days * DAY_S
+            rep.net_s = max(self.now + c.replacement_ready_days * DAY_S, rep.net_s if not rep.mission.standby else 0.0)
             v.replacement = c.replacement
+            if not rep.ordered.triggered:
+                rep.ordered.succeed()
             self._log("replacement_ordered", subject=c.replacement, station=v.station, vehicle=rep.mission.vehicle,
                       detail=f"flies uncrewed, no earlier than {self.clock.iso(rep.net_s)}")
         self._check(st)
@@ -571,6 +670,8 @@ class Engine:
                 self._log("lifeboat_gap_end", station=st.station.id, detail="end of scenario")
         self._log("scenario_end", subject=self.sc.name)
         metrics = compute_metrics(self)
+        if self.sc.plane_studies:
+            metrics["plane_studies"] = [self.planner.plane_study(study) for study in self.sc.plane_studies]
         return Run(self.sc, self.variant, self.seed, self.clock, list(self.log.events), metrics, self.windows_used)
 
 

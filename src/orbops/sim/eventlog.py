@@ -12,7 +12,7 @@ EVENT_KINDS = (
     "pad_outage_start", "pad_outage_end", "mission_ready", "launch", "launch_failure", "abort_landing",
     "docking", "waiting_for_port", "seat_assignment", "vehicle_damaged", "vehicle_life_limit", "undocking",
     "landing", "lifeboat_gap_start", "lifeboat_gap_end", "station_decrewed", "station_recrewed",
-    "mission_cancelled", "replacement_ordered",
+    "mission_cancelled", "replacement_ordered", "mission_advanced",
 )
 """Every kind of event a timeline may hold (see the README's run-directory section)."""
 

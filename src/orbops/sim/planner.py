@@ -17,10 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..elements import load_catalog
-from ..errors import OrbopsError, StaleElementsWarning
-from ..geometry import LaunchWindow, Orbits, landing_opportunities
+from ..errors import StaleElementsWarning
+from ..geometry import LaunchWindow, Orbits, landing_opportunities, plane_geometry
 from ..geometry.launch import assess, inplane_passages
 from ..ops import Scenario
+from ..timescales import format_utc
 
 __all__ = ["Planner", "Landing"]
 
@@ -53,6 +54,7 @@ class Planner:
         self._passages: dict = {}
         self._windows: dict = {}
         self._landings: dict = {}
+        self._studies: dict = {}
         self.stale: list[str] = []
 
     def _quietly(self, compute):
@@ -77,14 +79,6 @@ class Planner:
                                                  profiles=vclass.profiles))
             self._windows[key] = [w for w in found if w.feasible]
         return self._windows[key]
-
-    def all_windows(self, spaceport_id: str, station_id: str, class_id: str) -> list[LaunchWindow]:
-        """Every passage, feasible or not (for reports)."""
-        port = self.scenario.lookup("spaceports", spaceport_id)
-        vclass = self.scenario.lookup("vehicle_classes", class_id)
-        self.windows(spaceport_id, station_id, class_id)
-        return assess(self._passages[(spaceport_id, station_id)], self.orbits, ascent=vclass.ascent,
-                      profiles=vclass.profiles) if port else []
 
     def next_window(self, spaceport_id: str, station_id: str, class_id: str, after_ns: int) -> LaunchWindow | None:
         """The first feasible window launching at or after ``after_ns``."""
@@ -131,7 +125,30 @@ class Planner:
                 self.landings(d.station, vc.landing)
         return self
 
-    def check(self) -> None:
-        """Raise if a station has no element sets at all."""
-        if len(self.orbits) != len(self.scenario.stations):
-            raise OrbopsError("element files do not cover every station")
+    def plane_study(self, study) -> dict:
+        """Whether a vehicle at one station could reach the other: plane geometry against its delta-v budget."""
+        key = study.id
+        if key not in self._studies:
+            start = int(np.datetime64(self.scenario.start, "ns").astype(np.int64))
+            end = int(np.datetime64(self.scenario.end, "ns").astype(np.int64))
+            geo = self._quietly(lambda: plane_geometry(self.orbits, self.stations[study.from_station],
+                                                        self.stations[study.to_station], start, end))
+            k = int(np.argmin(geo.plane_change_dv_km_s))
+            best = float(geo.plane_change_dv_km_s[k])
+            feasible = best <= study.delta_v_budget_km_s
+            why = (f"the cheapest plane change, {best:.2f} km/s on {format_utc(geo.times[k])} (relative inclination "
+                   f"{geo.relative_inclination_deg[k]:.1f} deg), "
+                   + (f"fits the {study.delta_v_budget_km_s:g} km/s budget" if feasible else
+                      f"is {best / study.delta_v_budget_km_s:.1f} times the {study.delta_v_budget_km_s:g} km/s budget"))
+            self._studies[key] = {
+                "id": study.id, "from": study.from_station, "to": study.to_station, "feasible": feasible,
+                "reason": why, "delta_v_budget_km_s": study.delta_v_budget_km_s,
+                "min_plane_change_km_s": round(best, 4), "min_plane_change_utc": format_utc(geo.times[k]),
+                "relative_inclination_deg": {"min": round(float(geo.relative_inclination_deg.min()), 3),
+                                             "max": round(float(geo.relative_inclination_deg.max()), 3)},
+                "node_drift_deg_per_day": round(geo.drift_deg_per_day, 4),
+                "j2_node_drift_deg_per_day": round(geo.j2_drift_deg_per_day, 4),
+                "node_alignments_utc": [format_utc(t) for t in geo.alignments_ns],
+                "note": study.note,
+            }
+        return self._studies[key]
