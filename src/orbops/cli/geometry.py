@@ -223,13 +223,16 @@ def read_profiles(path: str) -> tuple[RendezvousProfile, ...]:
               help="Downrange angle of insertion along the target plane.")
 @click.option("--insertion-alt", type=click.FloatRange(min=100), default=200.0, show_default=True, metavar="KM",
               help="Insertion orbit altitude (for phasing).")
+@click.option("--plane-tolerance", type=click.FloatRange(min=0), default=0.0, show_default=True, metavar="DEG",
+              help="How far out of the target plane the site may be at launch; the launch slides within it "
+                   "to the time nearest the in-plane instant that gives the fastest profile.")
 @click.option("--profiles", "profiles_file", type=click.Path(exists=True, dir_okay=False), default=None,
               help="TOML file of rendezvous profiles ([[profile]] name, revolutions, phase_min_deg, phase_max_deg, docking_s).")
 @click.option("--all", "show_all", is_flag=True, help="Also list the windows the site does not permit.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @elements_option
-def windows_command(site, target, start, days, lead_s, ascent_s, insertion_arc, insertion_alt, profiles_file,
-                    show_all, as_json, elements):
+def windows_command(site, target, start, days, lead_s, ascent_s, insertion_arc, insertion_alt, plane_tolerance,
+                    profiles_file, show_all, as_json, elements):
     """Every instant --site passes through the orbital plane of --target, both branches.
 
     For each: the launch azimuth (inertial, and for the rocket with the Earth's
@@ -243,7 +246,7 @@ def windows_command(site, target, start, days, lead_s, ascent_s, insertion_arc, 
     t0, t1 = span_ns(start, days=days)
     profiles = read_profiles(profiles_file) if profiles_file else ()
     found = launch_windows(lsite, orbits, 0, t0, t1, profiles=profiles,
-                           ascent=Ascent(lead_s, ascent_s, insertion_arc, insertion_alt))
+                           ascent=Ascent(lead_s, ascent_s, insertion_arc, insertion_alt, plane_tolerance))
     if not found:
         inc = float(orbits.catalog.inc_deg[-1])
         raise OrbopsError(f"{lsite.name} never passes through the plane of {orbits.names[0]}: the site latitude "

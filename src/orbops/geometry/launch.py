@@ -12,6 +12,13 @@ allowed azimuths. The vehicle launches a configured lead or lag from the
 in-plane instant and reaches orbit a configured time and arc later; the
 target's lead over that insertion point (the phase angle) picks the fastest
 rendezvous profile that accepts it.
+
+A vehicle may also be allowed a plane tolerance (yaw steering in ascent):
+while the site stays within that angle of the plane, the launch may slide
+from the nominal time to reach a faster profile. Where the site's latitude
+is close to the target's inclination (Jiuquan and Tiangong: 41.0 and
+41.5 deg) the site stays within half a degree of the plane for the ~1.6 h
+between the two branches, so the launch time is chosen there for phasing.
 """
 
 from __future__ import annotations
@@ -77,13 +84,18 @@ class Ascent:
     ``lead_s``: launch time relative to the in-plane instant (negative = before).
     ``ascent_s``: launch to insertion. ``insertion_arc_deg``: how far downrange
     (along the target plane) insertion happens. ``insertion_alt_km``: the
-    insertion orbit's altitude, for phasing.
+    insertion orbit's altitude, for phasing. ``plane_tolerance_deg``: how far
+    out of the target plane the site may be at launch (0: launch exactly at
+    the lead); the launch then slides, in ``slide_step_s`` steps, to the
+    time nearest the nominal one that gives the fastest profile.
     """
 
     lead_s: float = 0.0
     ascent_s: float = 530.0
     insertion_arc_deg: float = 15.0
     insertion_alt_km: float = 200.0
+    plane_tolerance_deg: float = 0.0
+    slide_step_s: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -105,6 +117,7 @@ class LaunchWindow:
     profile: str | None = None
     rendezvous_s: float | None = None
     docking_ns: int | None = None
+    plane_offset_deg: float = 0.0
     extra: dict = field(default_factory=dict, compare=False)
 
     def as_dict(self) -> dict:
@@ -117,6 +130,7 @@ class LaunchWindow:
             "phase_deg": round(self.phase_deg, 2), "profile": self.profile,
             "rendezvous_s": None if self.rendezvous_s is None else round(self.rendezvous_s, 1),
             "docking_utc": None if self.docking_ns is None else format_utc(self.docking_ns, 1),
+            "plane_offset_deg": round(self.plane_offset_deg, 4),
         }
 
 
@@ -204,30 +218,72 @@ def assess(passages: Passages, orbits: Orbits, *, ascent: Ascent = Ascent(),
     v_site = EARTH_ROTATION_RAD_S * np.hypot(*site.ecef_km[:2])
     az_rot = np.mod(np.degrees(np.arctan2(v_orbit * np.sin(np.radians(az)) - v_site,
                                           v_orbit * np.cos(np.radians(az)))), 360.0)
-    launch = t_ip + int(round(ascent.lead_s * 1e9))
+    slide_ns, usable, offset_deg = _slides(passages, single, ascent)
+    n, m = slide_ns.shape
+    launch = t_ip[:, None] + slide_ns + int(round(ascent.lead_s * 1e9))
     insert = launch + int(round(ascent.ascent_s * 1e9))
     # phase at insertion: the target's lead over the insertion point, both in the target plane
-    one = np.zeros(len(t_ip), dtype=np.int64)
-    r_ins, _, h_ins = _plane(single, one, insert[:, None])
-    u_launch = argument_of_latitude_deg(_site_teme(site, launch), h)
-    phase = np.mod(argument_of_latitude_deg(r_ins[:, 0], h_ins[:, 0]) - (u_launch + ascent.insertion_arc_deg), 360.0)
+    r_ins, _, h_ins = _plane(single, np.zeros(n, dtype=np.int64), insert)
+    u_launch = argument_of_latitude_deg(_site_teme(site, launch), h[:, None, :])
+    phase = np.mod(argument_of_latitude_deg(r_ins, h_ins) - (u_launch + ascent.insertion_arc_deg), 360.0)
+    far = np.iinfo(np.int64).max
+    choice = np.argmin(np.abs(slide_ns), axis=1)  # the nominal launch time
+    chosen_profile = np.full(n, -1)
+    durations = [p.duration_s(ascent.insertion_alt_km, passages.period_s) for p in profiles]
+    for j in sorted(range(len(profiles)), key=durations.__getitem__, reverse=True):  # the fastest last
+        ok = usable & profiles[j].accepts(phase, ascent.insertion_alt_km, passages.alt_km)
+        found = ok.any(axis=1)
+        best = np.argmin(np.where(ok, np.abs(slide_ns), far), axis=1)
+        choice[found], chosen_profile[found] = best[found], j
+    rows = np.arange(n)
+    launch, phase, offset_deg = launch[rows, choice], phase[rows, choice], offset_deg[rows, choice]
     out = []
-    for k in range(len(t_ip)):
+    for k in range(n):
         ok, why = launch_site.permits(float(inc[k]), float(az[k]), str(passages.direction[k]))
-        profile, duration = (None, None)
-        if ok and profiles:
-            profile, duration = choose_profile(profiles, float(phase[k]), ascent.insertion_alt_km,
-                                               passages.alt_km, passages.period_s)
-            if profile is None:
-                why = f"no rendezvous profile accepts a phase angle of {phase[k]:.1f} deg"
+        j = int(chosen_profile[k])
+        if ok and profiles and j < 0:
+            why = (f"no rendezvous profile accepts a phase angle of {phase[k]:.1f} deg"
+                   + (f" within {ascent.plane_tolerance_deg:g} deg of the plane" if m > 1 else ""))
+        profile = profiles[j] if ok and j >= 0 else None
+        duration = None if profile is None else ascent.ascent_s + durations[j]
         out.append(LaunchWindow(
             launch_site.name, int(orbits.norad_ids[obj]), str(orbits.names[obj]), int(t_ip[k]), int(launch[k]),
             str(passages.direction[k]), float(az[k]), float(az_rot[k]), float(inc[k]),
             ok and (profile is not None or not profiles), why, float(phase[k]),
-            None if profile is None else profile.name,
-            None if duration is None else float(ascent.ascent_s + duration),
-            None if duration is None else int(insert[k] + round(duration * 1e9))))
+            None if profile is None else profile.name, duration,
+            None if profile is None else int(launch[k] + round(duration * 1e9)), float(offset_deg[k])))
     return out
+
+
+def _slides(passages: Passages, single: OneObject, ascent: Ascent, *, max_slide_s: float = 7200.0):
+    """Launch-time offsets from each in-plane instant that keep the site within the plane tolerance.
+
+    Returns ``slide_ns`` (n, m), ``usable`` (n, m) and ``offset_deg`` (n, m): a grid of offsets;
+    which of them stay, without a break, within ``ascent.plane_tolerance_deg`` of the plane and
+    nearer this passage than its neighbours; and the site's angle out of the plane at each.
+    """
+    t_ip = passages.inplane_ns
+    n = len(t_ip)
+    if ascent.plane_tolerance_deg <= 0.0:
+        return np.zeros((n, 1), dtype=np.int64), np.ones((n, 1), dtype=bool), np.zeros((n, 1))
+    step_ns = int(round(max(1.0, ascent.slide_step_s) * 1e9))
+    k = int(max_slide_s * 1e9 // step_ns)
+    slide = np.broadcast_to(np.arange(-k, k + 1, dtype=np.int64) * step_ns, (n, 2 * k + 1))
+    t = t_ip[:, None] + slide
+    sine = inplane_function(single, passages.site.site)(np.zeros(n, dtype=np.int64), t)
+    offset = np.degrees(np.arcsin(np.clip(sine, -1.0, 1.0)))
+    inside = np.abs(offset) <= ascent.plane_tolerance_deg
+    inside[:, k] = True  # the in-plane instant itself
+    # without a break from the in-plane instant: no excursion beyond the tolerance in between
+    right = np.cumsum(~inside[:, k:], axis=1) == 0
+    left = (np.cumsum(~inside[:, k::-1], axis=1) == 0)[:, ::-1]
+    usable = np.concatenate([left[:, :-1], right], axis=1)
+    # nearer this passage than its neighbours (the two branches merge where latitude ~ inclination)
+    mids = (t_ip[1:] + t_ip[:-1]) // 2
+    lo = np.concatenate([[np.iinfo(np.int64).min], mids])
+    hi = np.concatenate([mids, [np.iinfo(np.int64).max]])
+    usable &= (t >= lo[:, None]) & (t < hi[:, None])
+    return slide, usable, offset
 
 
 def launch_windows(launch_site: LaunchSite, orbits: Orbits, target, t0_ns: int, t1_ns: int, *,

@@ -80,9 +80,10 @@ class RendezvousProfile:
         most = self.revolutions * catch_up_deg_per_rev(insertion_alt_km, target_alt_km)
         return lo, min(360.0, max(lo, most))
 
-    def accepts(self, phase_deg: float, insertion_alt_km: float, target_alt_km: float) -> bool:
+    def accepts(self, phase_deg, insertion_alt_km: float, target_alt_km: float):
+        """Whether the profile accepts ``phase_deg`` (a number or an array: elementwise)."""
         lo, hi = self.phase_range(insertion_alt_km, target_alt_km)
-        return hi - lo >= 360.0 or (phase_deg - lo) % 360.0 <= hi - lo
+        return np.logical_or(hi - lo >= 360.0, np.mod(np.asarray(phase_deg) - lo, 360.0) <= hi - lo)
 
     def duration_s(self, insertion_alt_km: float, target_period_s: float) -> float:
         """Insertion to docking (seconds): revolutions at the mean of insertion and target periods."""

@@ -159,8 +159,7 @@ class _Builder:
             class_objs[cid] = VehicleClass(
                 cid, e["name"] or cid, e["seats"] or 0, e["docked_life_days"] or 0.0, e["docking"] or "",
                 e["launcher"] or "", e["spaceport"] or "", self.profiles(f"{p}.profiles", e["profiles"]),
-                e["landing_site"], Ascent(asc["lead_s"] or 0.0, asc["ascent_s"] or 530.0,
-                                          asc["insertion_arc_deg"] or 15.0, asc["insertion_alt_km"] or 200.0),
+                e["landing_site"], Ascent(**{k: v for k, v in asc.items() if v is not None}),
                 e["lifeboat_seats"], (e["return_hours"] or 3.5) * 3600.0, e["free_flight_days"] or 3.0,
                 e["crewed"] if e["crewed"] is not None else True)
         vehicles = self.ids(self.items(raw, "vehicles"), "serial", "vehicle")

@@ -96,6 +96,8 @@ TABLES: dict[str, dict[str, Field]] = {
     "ascent": {
         "lead_s": Field("float", default=0.0), "ascent_s": Field("float", default=530.0, minimum=0),
         "insertion_arc_deg": Field("float", default=15.0), "insertion_alt_km": Field("float", default=200.0, minimum=100),
+        "plane_tolerance_deg": Field("float", default=0.0, minimum=0,
+                                     help="how far out of the target plane the site may be at launch"),
     },
     "profile": {
         "name": Field("str", **REQ), "revolutions": Field("float", **REQ, minimum=0),

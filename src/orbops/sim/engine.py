@@ -57,6 +57,7 @@ class StationState:
     crew: list = field(default_factory=list)  # crew aboard, in order of arrival
     seat: dict = field(default_factory=dict)  # crew -> serial of their lifeboat (the lifeboat rule)
     home: dict = field(default_factory=dict)  # crew -> serial of the vehicle that will bring them home
+    increment: dict = field(default_factory=dict)  # crew -> the mission they came with (what a relief relieves)
     gap_open: bool = False
     had_crew: bool = False
     port_freed: object = None
@@ -89,7 +90,8 @@ class MissionState:
     window: object = None
     docked_event: object = None
     ordered: object = None  # for standby missions: triggered when a contingency calls them up
-    advanced: object = None  # triggered when the policy brings the launch forward
+    rescheduled: object = None  # triggered (and renewed) whenever net_s changes
+    slip_s: float = 0.0
 
 
 @dataclass
@@ -134,7 +136,7 @@ class Engine:
         self.pads = {p.id: simpy.PriorityResource(self.env, capacity=len(p.pads)) for p in scenario.spaceports}
         excluded = set(self.variant.exclude_missions)
         self.missions = {m.id: MissionState(m, net_s=self.clock.to_s(m.net), docked_event=self.env.event(),
-                                            ordered=self.env.event(), advanced=self.env.event())
+                                            ordered=self.env.event(), rescheduled=self.env.event())
                          for m in scenario.missions if m.id not in excluded}
         self.failures: dict[str, Contingency] = {}
         self.windows_used: list[dict] = []
@@ -245,6 +247,7 @@ class Engine:
             st.crew.extend(d.crew)
             for c in d.crew:
                 st.seat[c] = st.home[c] = d.vehicle
+                st.increment[c] = d.mission or d.vehicle
             st.had_crew = st.had_crew or bool(d.crew)
             self._log("docked_at_start", subject=d.mission or d.vehicle, station=d.station, port=d.port,
                       vehicle=d.vehicle, crew=d.crew,
@@ -327,8 +330,9 @@ class Engine:
         if m.standby:
             yield ms.ordered  # a standby ship flies only when called up
         slip = self.draws.get("slip_days", {}).get(m.id, 0.0)
-        while ms.net_s + slip * DAY_S > self.now and not ms.advanced.triggered:
-            yield self.env.timeout(ms.net_s + slip * DAY_S - self.now) | ms.advanced
+        ms.slip_s = slip * DAY_S
+        while ms.net_s + ms.slip_s > self.now:
+            yield self.env.timeout(ms.net_s + ms.slip_s - self.now) | ms.rescheduled
         ms.status = "ready"
         self._log("mission_ready", subject=m.id, station=m.station, vehicle=m.vehicle, crew=self._crew_of(ms),
                   detail=f"no earlier than {self.clock.iso(ms.net_s)}" + (f", slipped {slip:.1f} d" if slip else ""))
@@ -444,6 +448,7 @@ class Engine:
         st.crew.extend(crew)
         for c in crew:
             st.seat[c] = st.home[c] = v.serial
+            st.increment[c] = m.id
         ms.dock_s, ms.status = self.now, "docked"
         self._log("docking", subject=m.id, station=st.station.id, port=port, vehicle=v.serial, crew=crew,
                   detail=f"rendezvous {(self.now - ms.launch_s) / 3600:.2f} h")
@@ -460,11 +465,14 @@ class Engine:
         if v.wake is not None and not v.wake.triggered:
             v.wake.succeed()
 
-    def _relief_of(self, v: VehicleState) -> MissionState | None:
-        for ms in self.missions.values():
-            if ms.mission.relieves and ms.mission.relieves == v.mission and ms.status not in ("failed", "cancelled"):
-                return ms
-        return None
+    def _relief_of(self, st: StationState, crew) -> MissionState | None:
+        """The crewed mission relieving these crew's increments (a docked one first, else the next planned)."""
+        increments = {st.increment.get(c) for c in crew}
+        reliefs = [ms for ms in self.missions.values()
+                   if ms.mission.relieves in increments and self._crew_of(ms)
+                   and ms.status not in ("failed", "cancelled")]
+        reliefs.sort(key=lambda ms: (ms.status != "docked", ms.net_s, ms.mission.id))
+        return reliefs[0] if reliefs else None
 
     def _desired_departure(self, v: VehicleState) -> float | None:
         """When the vehicle should leave (seconds), or None to wait for news (its life still caps it)."""
@@ -479,7 +487,7 @@ class Engine:
         if v.forced_depart_s is not None:
             return v.forced_depart_s
         planned = None if v.stay_days is None else v.docked_s + v.stay_days * DAY_S
-        relief = self._relief_of(v)
+        relief = self._relief_of(st, own_crew)
         if own_crew and len(own_crew) == len(st.crew) and self.policy.keep_station_crewed:
             pending = self._pending_crewed(v.station)
             if pending:
@@ -505,12 +513,18 @@ class Engine:
 
     def _advance(self, ms: MissionState) -> None:
         """Bring a mission's no-earlier-than date forward to now (policy ``advance_relief``)."""
-        if ms.net_s > self.now and not ms.advanced.triggered:
+        if ms.net_s + ms.slip_s > self.now:
             old = ms.net_s
-            ms.net_s = self.now
-            ms.advanced.succeed()
+            ms.slip_s = 0.0
+            self._reschedule(ms, self.now)
             self._log("mission_advanced", subject=ms.mission.id, station=ms.mission.station, vehicle=ms.mission.vehicle,
                       detail=f"from {self.clock.iso(old)}: the last crew aboard is waiting for its relief")
+
+    def _reschedule(self, ms: MissionState, net_s: float) -> None:
+        """Move a mission's no-earlier-than date (earlier or later) and wake it to wait for the new one."""
+        ms.net_s = net_s
+        woken, ms.rescheduled = ms.rescheduled, self.env.event()
+        woken.succeed()
 
     def _undock_time(self, v: VehicleState, desired: float | None) -> float:
         """Undocking time: the return reaches a landing opportunity, within the certified life."""
@@ -567,6 +581,7 @@ class Engine:
         for c in departing:
             st.seat.pop(c, None)
             del st.home[c]
+            st.increment.pop(c, None)
         borrowed = [c for c in st.crew if st.seat.get(c) == v.serial]  # lifeboat seats that leave with it
         for c in borrowed:
             del st.seat[c]
@@ -635,6 +650,8 @@ class Engine:
         for x in st.crew:  # nobody rides a damaged vehicle home
             if st.seat.get(x) == v.serial:
                 del st.seat[x]
+            if st.home.get(x) == v.serial:
+                del st.home[x]
         if c.return_on:
             w = self.vehicles[c.return_on]
             theirs = [x for x in st.crew if st.home.get(x) == w.serial]
@@ -649,10 +666,10 @@ class Engine:
             for other in list(st.docked.values()):
                 if other != v.serial:
                     self._seat_seatless(st, other)
-        if c.replacement and c.replacement in self.missions:
-            rep = self.missions[c.replacement]
+        rep = self.missions.get(c.replacement) if c.replacement else None
+        if rep is not None and rep.status == "planned":
             rep.uncrewed = True
-            rep.net_s = max(self.now + c.replacement_ready_days * DAY_S, rep.net_s if not rep.mission.standby else 0.0)
+            self._reschedule(rep, self.now + c.replacement_ready_days * DAY_S)  # an emergency flight: when prepared
             v.replacement = c.replacement
             if not rep.ordered.triggered:
                 rep.ordered.succeed()
