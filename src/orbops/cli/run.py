@@ -43,6 +43,8 @@ def summary_rows(runs) -> list[list[str]]:
     for run in runs:
         m = run.metrics
         for sid, st in m["stations"].items():
+            if st["max_crew"] == 0 and not any(st["port_occupancy"].values()):
+                continue  # a station only there for geometry (e.g. a plane study)
             sizes = ", ".join(f"{k}: {float(v):.0f} d" for k, v in st["days_at_crew_size"].items())
             rows.append([run.variant.name, sid, f"{st['crew_days']:.0f}", sizes, "yes" if st["decrewed"] else "no",
                          f"{st['presence_gap_days']:.1f}", f"{st['lifeboat_gap_hours']:.1f}",
@@ -86,5 +88,8 @@ def run_command(scenario, out, seed, variants, as_json):
                     right=[False, False, True, False, False, True, True, False], title=sc.name)
         if sc.question:
             click.echo(f"Question: {sc.question}")
+        for study in runs[0].metrics.get("plane_studies", []) if runs else []:
+            verdict = "feasible" if study["feasible"] else "not feasible"
+            click.echo(f"Plane study {study['id']} ({study['from']} -> {study['to']}): {verdict}: {study['reason']}")
     click.echo(f"orbops: wrote {out} ({len(runs)} variant(s), {sum(len(r.events) for r in runs)} events) "
                f"in {elapsed:.1f} s", err=True)

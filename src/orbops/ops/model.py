@@ -176,7 +176,11 @@ class Policy:
     take free seats on other docked vehicles. ``crewed_after_failure_days``: a
     grounded launcher flies crew only this long after its first successful
     uncrewed flight. ``launch_prep_days``: the least time between a decision
-    and a launch (replacement flights).
+    and a launch (replacement flights). ``min_docked_hours``: a healthy
+    vehicle stays docked at least this long (crew transfer and checkout).
+    ``port_clear_hours``: after an undocking, the port takes another vehicle
+    no sooner than this. The remaining switches are described in the schema
+    (``orbops.scenarios.schema.POLICY``).
     """
 
     handover: str = "direct"
@@ -191,6 +195,8 @@ class Policy:
     station_capacity_rule: bool = True
     keep_station_crewed: bool = True
     advance_relief: bool = False
+    min_docked_hours: float = 24.0
+    port_clear_hours: float = 1.5
 
 
 CONTINGENCY_KINDS = ("launcher_grounded", "pad_outage", "vehicle_damage", "launch_failure")
@@ -261,13 +267,15 @@ class PlaneStudy:
 
 @dataclass(frozen=True)
 class Variant:
-    """One case of a scenario: which missions and contingencies it includes, with policy overrides."""
+    """One case of a scenario: which missions and contingencies it includes, with policy overrides
+    and other no-earlier-than dates (``net``: mission id -> UTC)."""
 
     id: str
     name: str
     exclude_missions: tuple[str, ...] = ()
     exclude_contingencies: tuple[str, ...] = ()
     policy: Policy | None = None
+    net: tuple[tuple[str, np.datetime64], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from ..geometry import Ascent, LandingZone, LaunchSite, RendezvousProfile, landi
 from ..ops import (Contingency, CrewMember, DockedAtStart, LandingSite, Launcher, Mission, PlaneStudy, Policy, Port,
                    Scenario, Spaceport, Station, Uncertainty, Variant, Vehicle, VehicleClass)
 from ..timescales import NS_PER_DAY, format_utc
-from .schema import POLICY, ROOT, TABLES, Checker
+from .schema import POLICY, ROOT, TABLES, Checker, Field
 
 __all__ = ["load_scenario", "validate_scenario"]
 
@@ -217,9 +217,7 @@ class _Builder:
             if e["relieves"] is not None and e["relieves"] not in relievable:
                 self.fail(f"{p}.relieves", f"unknown mission {e['relieves']!r}: expected a mission id or a "
                           "docked_at_start mission")
-            if start is not None and end is not None and e["net"] is not None and not start <= e["net"] <= end:
-                self.fail(f"{p}.net", f"{format_utc(e['net'])} is outside the scenario "
-                          f"({format_utc(start)} to {format_utc(end)})")
+            self.within(f"{p}.net", e["net"], start, end)
         contingencies = self.items(raw, "contingencies")
         conts = []
         for p, e in contingencies:
@@ -260,8 +258,15 @@ class _Builder:
                 merged = dict(top["policy"] or {})
                 merged.update(e["policy"])
                 vpolicy = self.policy(f"{p}.policy", merged)
+            nets = []
+            for mid, when in (e["net"] or {}).items():
+                self.ref(f"{p}.net.{mid}", mid, missions, "mission")
+                when = self.check.value(f"{p}.net.{mid}", Field("utc"), when)
+                if when is not None:
+                    self.within(f"{p}.net.{mid}", when, start, end)
+                    nets.append((mid, when))
             variants.append(Variant(e["id"] or p, e["name"] or e["id"] or p, tuple(e["exclude_missions"] or ()),
-                                    tuple(e["exclude_contingencies"] or ()), vpolicy))
+                                    tuple(e["exclude_contingencies"] or ()), vpolicy, tuple(nets)))
         self.ids([(f"variants[{i}]", {"id": v.id}) for i, v in enumerate(variants)], "id", "variant")
         unc = self.check.table("uncertainty", TABLES["uncertainty"], top["uncertainty"] or {})
         studies = []
@@ -416,6 +421,11 @@ class _Builder:
         if e["cross_range_km"] is not None and zone is not None:
             zone = LandingZone(zone.name, zone.site, e["cross_range_km"], zone.source)
         return LandingSite(e["id"], zone, e["daylight_only"], e["min_sun_elevation_deg"])
+
+    def within(self, path: str, when, start, end) -> None:
+        """Report ``when`` outside the scenario's span."""
+        if None not in (when, start, end) and not start <= when <= end:
+            self.fail(path, f"{format_utc(when)} is outside the scenario ({format_utc(start)} to {format_utc(end)})")
 
     def profiles(self, path: str, raw) -> tuple[RendezvousProfile, ...]:
         entries = []

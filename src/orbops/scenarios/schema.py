@@ -48,6 +48,10 @@ POLICY = {
                                  help="the last crew aboard waits for its relief, within its vehicle's life"),
     "advance_relief": Field("bool", default=False,
                             help="bring the next crewed flight forward when the last crew is waiting for it"),
+    "min_docked_hours": Field("float", default=24.0, minimum=0,
+                              help="a healthy vehicle stays docked at least this long (crew transfer, checkout)"),
+    "port_clear_hours": Field("float", default=1.5, minimum=0,
+                              help="after an undocking, the port takes another vehicle no sooner than this"),
 }
 
 TABLES: dict[str, dict[str, Field]] = {
@@ -146,6 +150,7 @@ TABLES: dict[str, dict[str, Field]] = {
         "id": Field("str", **REQ), "name": Field("str", default=""),
         "exclude_missions": Field("list[str]", default=[]), "exclude_contingencies": Field("list[str]", default=[]),
         "policy": Field("table"),
+        "net": Field("table", default={}, help="mission id = no-earlier-than date (UTC) for this variant"),
     },
     "uncertainty": {
         "launch_slip_days": Field("table", default={}), "launch_failure_probability": Field("table", default={}),

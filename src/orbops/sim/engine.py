@@ -135,10 +135,12 @@ class Engine:
         self.families = {lv.family or lv.id: FamilyState() for lv in scenario.launchers}
         self.pads = {p.id: simpy.PriorityResource(self.env, capacity=len(p.pads)) for p in scenario.spaceports}
         excluded = set(self.variant.exclude_missions)
-        self.missions = {m.id: MissionState(m, net_s=self.clock.to_s(m.net), docked_event=self.env.event(),
+        nets = dict(self.variant.net)
+        self.missions = {m.id: MissionState(m, net_s=self.clock.to_s(nets.get(m.id, m.net)), docked_event=self.env.event(),
                                             ordered=self.env.event(), rescheduled=self.env.event())
                          for m in scenario.missions if m.id not in excluded}
         self.failures: dict[str, Contingency] = {}
+        self.increment_end_s: dict[str, float] = {}  # increment (mission) -> its planned end, from its docking
         self.windows_used: list[dict] = []
         self.history: dict[str, list] = {s: [] for s in self.stations}  # (time, crew count)
 
@@ -243,6 +245,8 @@ class Engine:
             v.docked_s = self.clock.to_s(d.docked)
             v.life_end_s = v.docked_s + v.vclass.docked_life_days * DAY_S
             v.stay_days = d.stay_days
+            if d.stay_days is not None:
+                self.increment_end_s[d.mission or d.vehicle] = v.docked_s + d.stay_days * DAY_S
             st.docked[d.port] = d.vehicle
             st.crew.extend(d.crew)
             for c in d.crew:
@@ -383,6 +387,7 @@ class Engine:
             return
         if not crew:
             fam.uncrewed_success_at = self.now
+        self._wake_docked(m.station)  # e.g. a damaged vehicle makes room for its replacement
         yield self.env.timeout(max(0.0, self.clock.to_s(w.docking_ns) - self.now))
         st = self.stations[m.station]
         port = self._free_port(st, vc, m.port)
@@ -393,6 +398,8 @@ class Engine:
             while port is None and self.policy.wait_for_port and self.now < deadline:
                 freed = st.port_freed
                 yield freed | self.env.timeout(deadline - self.now)
+                if freed.triggered:
+                    yield self.env.timeout(self.policy.port_clear_hours * 3600.0)  # the departing ship clears
                 port = self._free_port(st, vc, m.port)
             if port is None:
                 ms.status = "cancelled"
@@ -443,6 +450,8 @@ class Engine:
         v.docked_s = self.now
         v.life_end_s = self.now + v.vclass.docked_life_days * DAY_S
         v.stay_days = m.stay_days
+        if crew:
+            self.increment_end_s[m.id] = self.now + m.stay_days * DAY_S
         was_empty = not st.crew
         st.docked[port] = v.serial
         st.crew.extend(crew)
@@ -479,14 +488,20 @@ class Engine:
         st = self.stations[v.station]
         own_crew = [c for c in st.crew if st.home.get(c) == v.serial]
         if not v.healthy:
-            if v.replacement:
-                rep = self.missions.get(v.replacement)
-                if rep is not None and rep.status not in ("docked", "failed", "cancelled"):
-                    return None
+            rep = self.missions.get(v.replacement) if v.replacement else None
+            if rep is not None and rep.status in ("planned", "ready", "launched"):
+                rep_class = self._vehicle_class(rep.mission.vehicle)
+                if rep.status == "launched" and self._free_port(st, rep_class, None) is None:
+                    return self.now  # make room: the replacement needs this port
+                return None  # stay (an emergency-only refuge) until the replacement docks
             return self.now
         if v.forced_depart_s is not None:
             return v.forced_depart_s
-        planned = None if v.stay_days is None else v.docked_s + v.stay_days * DAY_S
+        if own_crew:  # the crew's increments end as planned when they docked, whatever vehicle takes them home
+            ends = [self.increment_end_s.get(st.increment.get(c)) for c in own_crew]
+            planned = None if None in ends else max(ends)
+        else:
+            planned = None if v.stay_days is None else v.docked_s + v.stay_days * DAY_S
         relief = self._relief_of(st, own_crew)
         if own_crew and len(own_crew) == len(st.crew) and self.policy.keep_station_crewed:
             pending = self._pending_crewed(v.station)
@@ -505,9 +520,10 @@ class Engine:
         return planned
 
     def _pending_crewed(self, station_id: str) -> list[MissionState]:
-        """Crewed missions to the station not yet launched, in order of their no-earlier-than dates."""
+        """Crewed missions to the station not yet docked, in order of their no-earlier-than dates."""
         pending = [ms for ms in self.missions.values()
-                   if ms.mission.station == station_id and self._crew_of(ms) and ms.status in ("planned", "ready")
+                   if ms.mission.station == station_id and self._crew_of(ms)
+                   and ms.status in ("planned", "ready", "launched")
                    and not (ms.mission.standby and not ms.ordered.triggered)]
         return sorted(pending, key=lambda ms: (ms.net_s, ms.mission.id))
 
@@ -549,7 +565,10 @@ class Engine:
         self.env.process(self._life_limit(v))
         while True:
             v.wake = self.env.event()
-            when = self._undock_time(v, self._desired_departure(v))
+            desired = self._desired_departure(v)
+            if desired is not None and v.healthy:
+                desired = max(desired, v.docked_s + self.policy.min_docked_hours * 3600.0)
+            when = self._undock_time(v, desired)
             v.planned_undock_s = when
             if when > self.end_s:
                 timeout = self.env.timeout(self.end_s - self.now + 1.0)
