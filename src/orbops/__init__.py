@@ -4,25 +4,65 @@ The curated public API; the module tree below is an implementation detail.
 """
 
 from .elements import Catalog, ElementSet, load_catalog
-from .errors import ElementsError, OrbopsError, OrbopsWarning, StaleElementsWarning, UnknownObjectError
+from .errors import (ElementsError, OrbopsError, OrbopsWarning, ScenarioError, StaleElementsWarning,
+                     UnknownObjectError)
 from .frames import Site
+from .geometry import (Ascent, LandingZone, LaunchSite, Orbits, RendezvousProfile, beta_angle_deg, eclipses,
+                       ground_tracks, landing_opportunities, landing_zone, launch_site, launch_windows, passes,
+                       plane_geometry)
+from .ops import Scenario
 from .propagation import SGP4_ERRORS, States, propagate
+from .scenarios import load_scenario, validate_scenario
 from .timescales import Times
 from .version import __version__
 
+# the engine and its outputs load on first use, so the geometry library does not import simpy
+_LAZY = {"Planner": "sim", "Run": "sim", "run_scenario": "sim", "read_run_dir": "outputs",
+         "write_run_dir": "outputs"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'orbops' has no attribute {name!r}")
+
 __all__ = [
     "__version__",
+    "Ascent",
     "Catalog",
     "ElementSet",
     "ElementsError",
+    "LandingZone",
+    "LaunchSite",
     "OrbopsError",
     "OrbopsWarning",
+    "Orbits",
+    "Planner",
+    "RendezvousProfile",
+    "Run",
     "SGP4_ERRORS",
+    "Scenario",
+    "ScenarioError",
     "Site",
     "StaleElementsWarning",
     "States",
     "Times",
     "UnknownObjectError",
+    "beta_angle_deg",
+    "eclipses",
+    "ground_tracks",
+    "landing_opportunities",
+    "landing_zone",
+    "launch_site",
+    "launch_windows",
     "load_catalog",
+    "load_scenario",
+    "passes",
+    "plane_geometry",
     "propagate",
+    "read_run_dir",
+    "run_scenario",
+    "validate_scenario",
+    "write_run_dir",
 ]

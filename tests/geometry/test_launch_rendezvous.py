@@ -123,6 +123,37 @@ def test_windows_with_profiles_give_docking_times(history, profiles):
         assert w.docking_ns == w.launch_ns + round(w.rendezvous_s * 1e9)
 
 
+def test_plane_tolerance_slides_the_launch_for_phasing(history, profiles):
+    """Jiuquan (40.96 N) under Tiangong (41.5 deg): within a yaw tolerance the launch slides from the
+    in-plane instant to the time nearest it that gives the fastest profile; with no tolerance it does not."""
+    orbits = Orbits(history, ["CSS"], max_age_days=None)
+    fast = profiles["shenzhou"][:2]  # 3.5 h and 6.5 h
+    span = (ns("2025-10-25"), ns("2025-11-25"))
+    fixed = launch_windows(launch_site("jiuquan"), orbits, "CSS", *span, ascent=Ascent(ascent_s=580), profiles=fast)
+    sliding = launch_windows(launch_site("jiuquan"), orbits, "CSS", *span, profiles=fast,
+                             ascent=Ascent(ascent_s=580, plane_tolerance_deg=0.6))
+    assert [w.inplane_ns for w in fixed] == [w.inplane_ns for w in sliding]
+    assert all(w.launch_ns == w.inplane_ns and w.plane_offset_deg == 0.0 for w in fixed)
+    assert all(abs(w.plane_offset_deg) <= 0.6 for w in sliding)
+    # the slide stays on its side of the midpoint between neighbouring passages
+    mids = [(a.inplane_ns + b.inplane_ns) // 2 for a, b in zip(sliding, sliding[1:])]
+    for k, w in enumerate(sliding):
+        assert (k == 0 or w.launch_ns >= mids[k - 1]) and (k == len(mids) or w.launch_ns < mids[k])
+    n_fixed, n_sliding = sum(w.feasible for w in fixed), sum(w.feasible for w in sliding)
+    assert n_sliding > 3 * n_fixed  # fast profiles need the right phase: sliding finds it most days
+    for a, b in zip(fixed, sliding):
+        if a.feasible:  # feasible in place: sliding only ever buys a faster profile
+            assert b.feasible and b.rendezvous_s <= a.rendezvous_s
+            assert b.profile != a.profile or b.launch_ns == a.launch_ns
+        if b.feasible:
+            lo, hi = {"3.5-hour": (0.0, 30.5), "6.5-hour": (0.0, 61.0)}[b.profile]
+            assert lo <= b.phase_deg <= hi
+    # Shenzhou 21 launched on 31 Oct 2025 and docked ~3.5 h later [48c]
+    oct31 = [w for w in sliding if w.feasible and w.profile == "3.5-hour"
+             and ns("2025-10-31") <= w.launch_ns < ns("2025-11-01")]
+    assert oct31
+
+
 def test_plane_drift_matches_j2(history):
     orbits = Orbits(history, ["ISS", "CSS"])
     geo = plane_geometry(orbits, "ISS", "CSS", ns("2025-11-01"), ns("2026-10-01"), step_s=86400 * 5)

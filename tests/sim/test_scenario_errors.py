@@ -1,0 +1,112 @@
+"""Bad scenario files: every problem reported at once, each with file, line, key path and what was expected."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from orbops import ScenarioError, load_scenario, validate_scenario
+
+from .conftest import REPO
+
+FLAGSHIP = REPO / "scenarios" / "shenzhou-iss-backup-2011.toml"
+
+
+def _variant(tmp_path, *edits: tuple[str, str], name: str = "bad.toml"):
+    """The flagship scenario with ``(old, new)`` text edits, written beside a working element path."""
+    text = FLAGSHIP.read_text(encoding="utf-8").replace('"../tle/iss-history.tle"',
+                                                       repr(str(REPO / "tle" / "iss-history.tle")))
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _problem(problems: list[str], key_path: str) -> str:
+    found = [p for p in problems if f" {key_path}: " in p or p.startswith(f"{key_path}: ")]
+    assert found, f"no problem at {key_path}: {problems}"
+    return found[0]
+
+
+def test_the_unedited_copy_is_valid(tmp_path):
+    assert validate_scenario(_variant(tmp_path)) == []
+
+
+@pytest.mark.parametrize(("edit", "key_path", "expected"), [
+    (("crew_capacity = 6 ", 'crew_capacity = "six" '), "stations[0].crew_capacity", "is not an integer"),
+    (('vehicle = "TMA-03M"', 'vehicle = "TMA-99M"'), "missions[3].vehicle", "unknown vehicle 'TMA-99M': expected one of"),
+    (('stay_days = 190\n', 'stay_days = 190\ncolour = "red"\n'), "missions[3].colour", "unknown key 'colour'"),
+    (('handover = "direct"', 'handover = "sideways"'), "policy.handover", "is not one of 'direct', 'indirect'"),
+    (("pad_turnaround_days = 14", "pad_turnaround_days = -1"), "spaceports[0].pad_turnaround_days", "below the minimum"),
+    (('[[crew]]\nid = "borisenko"\n', '[[crew]]\n'), "crew[0].id", "missing"),
+    (('  { name = "PMA-2", standard = "APAS-95", adapters = ["CDM"] },', '  { name = "PMA-2", standard = "APAS-95" },'),
+     "missions[4].vehicle", "docks with CDM, which no port of iss takes"),
+    (('place = "jiuquan"', "lat_deg = 60.0\nlon_deg = 100.0"), "missions[4].vehicle",
+     "cannot reach iss (inclination 51.6"),
+    (('start = "2011-08-24T00:00:00Z"', 'start = "2006-08-24T00:00:00Z"'), "scenario.start",
+     "from the nearest element set of ISS"),
+    (('net = "2011-12-01T00:00:00Z"', 'net = "2013-12-01T00:00:00Z"'), "missions[3].net", "is outside the scenario"),
+    (('relieves = "tma-02m"', 'relieves = "tma-01m"'), "missions[2].relieves", "unknown mission 'tma-01m'"),
+    (('target = "soyuz-u"', 'target = "proton"'), "contingencies[1].target", "unknown launcher 'proton'"),
+    (('exclude_missions = ["shenzhou-backup"]', 'exclude_missions = ["shenzhou-backup", "nope"]'),
+     "variants[0].exclude_missions[1]", "unknown mission 'nope'"),
+    (('net = "2011-10-20T00:00:00Z"', 'net = "20 October 2011"'), "missions[1].net", "is not an ISO 8601 UTC time"),
+])
+def test_one_problem_names_its_key_path(tmp_path, edit, key_path, expected):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(_variant(tmp_path, edit))
+    message = _problem(info.value.problems, key_path)
+    assert expected in message
+    assert re.match(r".*bad\.toml:\d+: ", message), message  # file and line
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    path = _variant(tmp_path,
+                    ("crew_capacity = 6 ", 'crew_capacity = "six" '),
+                    ('vehicle = "TMA-03M"', 'vehicle = "TMA-99M"'),
+                    ('handover = "direct"', 'handover = "sideways"'))
+    problems = validate_scenario(path)
+    for key_path in ("stations[0].crew_capacity", "missions[3].vehicle", "policy.handover"):
+        _problem(problems, key_path)
+
+
+def test_not_toml_and_missing_file(tmp_path):
+    bad = tmp_path / "code.toml"
+    bad.write_text("import os\nos.system('echo hi')\n", encoding="utf-8")
+    problems = validate_scenario(bad)
+    assert len(problems) == 1 and "not valid TOML" in problems[0]
+    assert "cannot read the file" in validate_scenario(tmp_path / "missing.toml")[0]
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "orbops", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_cli_validate_and_run_exit_codes(tmp_path):
+    bad = _variant(tmp_path, ('vehicle = "TMA-03M"', 'vehicle = "TMA-99M"'))
+    # validate: 1 (invalid input, reported); run: 3 (could not run)
+    for command, code in ((["validate", str(FLAGSHIP), str(bad)], 1), (["run", str(bad), "--out", str(tmp_path / "out")], 3)):
+        done = _cli(*command)
+        assert done.returncode == code, done.stderr
+        assert "missions[3].vehicle" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
+    ok = _cli("validate", str(FLAGSHIP))
+    assert ok.returncode == 0 and "ok" in ok.stdout
+    usage = _cli("run", "--out")
+    assert usage.returncode == 2 and "Traceback" not in usage.stderr
+
+
+def test_cli_run_writes_the_run_directory(tmp_path):
+    done = _cli("run", str(FLAGSHIP), "--out", str(tmp_path / "run"), "--variant", "historical", "--json")
+    assert done.returncode == 0, done.stderr
+    import json
+    data = json.loads(done.stdout)
+    assert [v["variant"] for v in data["variants"]] == ["historical"]
+    assert (tmp_path / "run" / "timeline.csv").is_file()
+    unknown = _cli("run", str(FLAGSHIP), "--out", str(tmp_path / "x"), "--variant", "nope")
+    assert unknown.returncode != 0 and "no variant named nope" in unknown.stderr
