@@ -105,11 +105,12 @@ def format_utc(t, digits: int = 0) -> str:
     """One instant as ISO 8601 UTC with a ``Z``, seconds to ``digits`` decimals."""
     if isinstance(t, (int, np.integer)):
         t = np.datetime64(int(t), "ns")
-    t = np.datetime64(t, "ns")
-    unit = {0: "s", 3: "ms", 6: "us"}.get(digits, "ns")
-    if digits == 0:
-        t = (t + np.timedelta64(500_000_000, "ns")).astype("datetime64[s]")
-    return str(np.datetime_as_string(t, unit=unit)) + "Z"
+    digits = min(max(int(digits), 0), 9)
+    step = 10 ** (9 - digits)
+    ns = int(np.datetime64(t, "ns").astype(np.int64))
+    ns = (ns + step // 2) // step * step  # rounded to the last digit shown
+    text = str(np.datetime_as_string(np.datetime64(ns, "ns"), unit="ns"))
+    return text[:20 + digits].rstrip(".") + "Z"
 
 
 def jd_parts(t) -> tuple[np.ndarray, np.ndarray]:
