@@ -1,4 +1,4 @@
-"""``orbops run`` and ``orbops validate``: scenario files."""
+"""``orbops run``, ``orbops validate``, ``orbops report`` and ``orbops export czml``: scenarios and their runs."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from pathlib import Path
 
 import click
 
-from ..errors import ScenarioError
+from ..errors import OrbopsError, ScenarioError
+from ..outputs.czml import write_czml
+from ..outputs.report import build_report
 from ..outputs.rundir import write_run_dir
 from ..scenarios import load_scenario
 from ..sim import Planner, run_scenario
 from .app import EXIT_INVALID, Invalid, cli, error, warn
+from .common import UTCTime
 from .render import Progress, print_json, print_table
 
 
@@ -59,13 +62,15 @@ def summary_rows(runs) -> list[list[str]]:
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Random seed (default: the scenario's).")
 @click.option("--variant", "variants", multiple=True, metavar="ID", help="Only these variants (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON instead of a table.")
-def run_command(scenario, out, seed, variants, as_json):
+@click.option("--no-report", is_flag=True, help="Skip report.html and its plots (faster).")
+def run_command(scenario, out, seed, variants, as_json, no_report):
     """Play out SCENARIO (TOML) on SimPy with every time from the orbits: launch windows from the
     station's element sets and the site geometry, rendezvous from the phase angle, landings at
     landing opportunities. Each variant of the scenario is run; the run directory gets
     timeline.csv / timeline.jsonl (every event), metrics.json (per variant and station),
-    windows.json, scenario.json (the scenario as run) and run.json, each written atomically.
-    The same scenario and seed give the same files, byte for byte.
+    windows.json, scenario.json (the scenario as run) and run.json, each written atomically,
+    then report.html with its plots (PNG). The same scenario and seed give the same data
+    files, byte for byte.
     """
     t0 = time.perf_counter()
     sc = load_scenario(scenario)
@@ -79,6 +84,10 @@ def run_command(scenario, out, seed, variants, as_json):
         warn(f"{len(planner.stale)} element set(s) used far from their epoch; first: {planner.stale[0]}")
     runs = run_scenario(sc, planner, seed=seed, variants=variants or None)
     write_run_dir(out, runs)
+    if not no_report:
+        with Progress(1, "drawing the report") as bar:
+            build_report(out)
+            bar.advance()
     elapsed = time.perf_counter() - t0
     if as_json:
         print_json({"run_dir": str(out), "variants": [r.metrics for r in runs]})
@@ -92,4 +101,53 @@ def run_command(scenario, out, seed, variants, as_json):
             verdict = "feasible" if study["feasible"] else "not feasible"
             click.echo(f"Plane study {study['id']} ({study['from']} -> {study['to']}): {verdict}: {study['reason']}")
     click.echo(f"orbops: wrote {out} ({len(runs)} variant(s), {sum(len(r.events) for r in runs)} events) "
-               f"in {elapsed:.1f} s", err=True)
+               f"in {elapsed:.1f} s" + ("" if no_report else f"; open {out / 'report.html'}"), err=True)
+
+
+@cli.command("report", short_help="(Re)build report.html of a run directory.")
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--no-maps", is_flag=True, help="Leave the approach maps out (they need the element files).")
+def report_command(run_dir, no_maps):
+    """Build RUN_DIR/report.html: one self-contained offline page (plots embedded) with the
+    scenario's question and its answer in numbers for every variant side by side, vehicles per
+    docking port over time, crew aboard against lifeboat seats with every gap shaded, the launch
+    windows considered and used, approach ground tracks on a world map and the event timeline.
+    Each plot is also saved as PNG beside the report.
+    """
+    _need_run_dir(run_dir)
+    path = build_report(run_dir, maps=not no_maps)
+    click.echo(str(path))
+
+
+@cli.group("export", short_help="Export a run for other tools (CZML for CesiumJS).")
+def export_group():
+    """Export a run directory to other formats."""
+
+
+@export_group.command("czml")
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False), help="The .czml file to write.")
+@click.option("--variant", default=None, metavar="ID", help="The variant to export (default: the first).")
+@click.option("--start", type=UTCTime(), default=None, help="Export from (UTC).")
+@click.option("--stop", type=UTCTime(), default=None, help="Export until (UTC).")
+@click.option("--step", type=click.FloatRange(min=1.0, max=600.0), default=60.0, show_default=True, metavar="SECONDS",
+              help="Sample spacing of the positions.")
+def export_czml_command(run_dir, out, variant, start, stop, step):
+    """A CZML scene (CesiumJS) of RUN_DIR: each station and every vehicle as time-tagged
+    Earth-fixed positions from the propagation, each vehicle available from launch to landing,
+    its docked intervals attached to its station, with labels and paths. Without --start/--stop
+    the whole run is exported when it lasts at most 30 days, else 30 days from the day before
+    the first launch.
+    """
+    _need_run_dir(run_dir)
+    to_ns = (lambda t: None if t is None else int(t.astype("datetime64[ns]").astype("int64")))
+    path, doc = write_czml(run_dir, out, variant=variant, start_ns=to_ns(start), stop_ns=to_ns(stop), step_s=step)
+    clock = doc[0]["clock"]["interval"].split("/")
+    click.echo(f"orbops: wrote {path} ({len(doc) - 1} objects, {clock[0]} to {clock[1]})", err=True)
+
+
+def _need_run_dir(run_dir) -> None:
+    missing = [name for name in ("run.json", "timeline.csv", "metrics.json", "windows.json", "scenario.json")
+               if not (Path(run_dir) / name).is_file()]
+    if missing:
+        raise OrbopsError(f"{run_dir} is not a run directory (no {', '.join(missing)}): make one with orbops run")

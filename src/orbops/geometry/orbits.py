@@ -138,6 +138,14 @@ class OneObject:
     def __len__(self) -> int:
         return 1
 
+    @property
+    def norad_ids(self) -> np.ndarray:
+        return self.orbits.norad_ids[[self.obj]]
+
+    @property
+    def names(self) -> np.ndarray:
+        return self.orbits.names[[self.obj]]
+
     def _rows(self, obj) -> np.ndarray:
         return np.full(len(obj), self.obj, dtype=np.int64)
 

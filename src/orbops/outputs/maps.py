@@ -32,12 +32,12 @@ def coastlines() -> list[np.ndarray]:
 
 def draw_world(ax, *, land: bool = True):
     """An equirectangular world: land shaded, coastlines, graticule, labelled axes."""
+    from matplotlib.collections import LineCollection, PolyCollection
+
     if land:
-        for ring in _load("ne_110m_countries_lonlat.json")["rings"]:
-            arr = np.asarray(ring)
-            ax.fill(arr[:, 0], arr[:, 1], color="#eeeae0", lw=0, zorder=0)
-    for line in coastlines():
-        ax.plot(line[:, 0], line[:, 1], color="#777777", lw=0.5, zorder=1)
+        rings = [np.asarray(ring) for ring in _load("ne_110m_countries_lonlat.json")["rings"]]
+        ax.add_collection(PolyCollection(rings, facecolors="#eeeae0", edgecolors="none", zorder=0))
+    ax.add_collection(LineCollection(coastlines(), colors="#777777", linewidths=0.5, zorder=1, label="_coastlines"))
     ax.set_xlim(-180, 180)
     ax.set_ylim(-90, 90)
     ax.set_xticks(range(-180, 181, 60))

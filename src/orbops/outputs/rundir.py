@@ -3,7 +3,8 @@
 Files (documented in the README, stable):
 - ``timeline.csv`` and ``timeline.jsonl``: one row per event (``orbops.sim.TIMELINE_FIELDS``), all variants;
 - ``metrics.json``: per variant, per station and per mission (``orbops.sim.metrics``);
-- ``windows.json``: the launch windows each launch used;
+- ``windows.json``: per variant, the launch windows each launch ``used`` and every window ``considered``
+  (used, or passed over and why);
 - ``scenario.json``: the scenario as run, every default filled in;
 - ``run.json``: what produced the directory (orbops version, seed, variants).
 """
@@ -63,7 +64,9 @@ def write_run_dir(out: str | Path, runs: list[Run]) -> Path:
     atomic_write_text(out / "timeline.csv", buf.getvalue())
     atomic_write_text(out / "timeline.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     atomic_write_text(out / "metrics.json", _dumps({"variants": [run.metrics for run in runs]}))
-    atomic_write_text(out / "windows.json", _dumps({run.variant.id: run.windows for run in runs}))
+    atomic_write_text(out / "windows.json", _dumps({run.variant.id: {"used": run.windows,
+                                                                     "considered": run.windows_considered}
+                                                    for run in runs}))
     scenario = runs[0].scenario
     atomic_write_text(out / "scenario.json", _dumps(scenario_as_dict(scenario)))
     atomic_write_text(out / "run.json", _dumps({

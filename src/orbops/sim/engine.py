@@ -96,7 +96,7 @@ class MissionState:
 
 @dataclass
 class Run:
-    """The outcome of one run: the timeline, metrics and the windows used."""
+    """The outcome of one run: the timeline, metrics, the windows used and every window considered."""
 
     scenario: Scenario
     variant: Variant
@@ -105,6 +105,7 @@ class Run:
     events: list[Event]
     metrics: dict
     windows: list[dict]
+    windows_considered: list[dict] = field(default_factory=list)
 
     def rows(self) -> list[dict]:
         """Timeline rows (see ``eventlog.TIMELINE_FIELDS``)."""
@@ -142,6 +143,7 @@ class Engine:
         self.failures: dict[str, Contingency] = {}
         self.increment_end_s: dict[str, float] = {}  # increment (mission) -> its planned end, from its docking
         self.windows_used: list[dict] = []
+        self.windows_considered: list[dict] = []
         self.history: dict[str, list] = {s: [] for s in self.stations}  # (time, crew count)
 
     # --- helpers --------------------------------------------------------------------------------
@@ -322,6 +324,10 @@ class Engine:
         leaving = sum(1 for c in st.crew if c in st.home and self.vehicles[st.home[c]].planned_undock_s < dock_s)
         return len(st.crew) - leaving + arriving <= st.station.crew_capacity
 
+    def _considered(self, w, mission_id: str, class_id: str, outcome: str) -> None:
+        self.windows_considered.append({"mission": mission_id, "vehicle_class": class_id, "outcome": outcome,
+                                        "decided_utc": self.clock.iso(self.now), **w.as_dict()})
+
     def _release_pad(self, spaceport_id: str, request, after_s: float):
         yield self.env.timeout(after_s)
         self.pads[spaceport_id].release(request)
@@ -362,17 +368,20 @@ class Engine:
             dock_s = self.clock.to_s(w.docking_ns)
             if crew_n and self.policy.station_capacity_rule and not self._room_at(st, crew_n, dock_s):
                 # no room when it would dock: wait for the crew aboard to change, or the next window
+                self._considered(w, m.id, vc.id, "passed: no room aboard when it would dock")
                 yield st.changed | self.env.timeout(max(1.0, self.clock.to_s(w.launch_ns) - self.now + 1.0))
                 continue
             decided = self.now
             yield self.env.timeout(self.clock.to_s(w.launch_ns) - self.now)
             if self.now < ls.grounded_until or (fam.failed_at is not None and fam.failed_at > decided):
+                self._considered(w, m.id, vc.id, "passed: launcher grounded meanwhile")
                 continue  # grounded meanwhile: wait again, then take the next window
             break
         self.env.process(self._release_pad(vc.spaceport, pad, port_cfg.pad_turnaround_days * DAY_S))
         ms.launch_s, ms.window, ms.status = self.now, w, "launched"
         crew = self._crew_of(ms)
         self.windows_used.append(dict(w.as_dict(), mission=m.id, vehicle_class=vc.id))
+        self._considered(w, m.id, vc.id, "used")
         self._log("launch", subject=m.id, station=m.station, vehicle=m.vehicle, crew=crew,
                   detail=f"{port_cfg.site.name}, {w.direction} azimuth {w.azimuth_deg:.1f} deg, phase "
                          f"{w.phase_deg:.1f} deg, profile {w.profile}, docking {self.clock.iso(self.clock.to_s(w.docking_ns))}")
@@ -708,7 +717,8 @@ class Engine:
         metrics = compute_metrics(self)
         if self.sc.plane_studies:
             metrics["plane_studies"] = [self.planner.plane_study(study) for study in self.sc.plane_studies]
-        return Run(self.sc, self.variant, self.seed, self.clock, list(self.log.events), metrics, self.windows_used)
+        return Run(self.sc, self.variant, self.seed, self.clock, list(self.log.events), metrics, self.windows_used,
+                   self.windows_considered)
 
 
 def run_scenario(scenario: Scenario, planner: Planner | None = None, *, seed: int | None = None,

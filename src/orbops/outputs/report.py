@@ -1,0 +1,296 @@
+"""The run report: one self-contained, offline HTML file (plots embedded) plus each plot as PNG beside it.
+
+Built from the run directory alone (``orbops report RUN_DIR`` rebuilds it);
+the approach maps also need the scenario's element files, and are left out
+with a note when those are gone.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+
+from ..elements import load_catalog
+from ..frames import Site, ecef_to_geodetic, teme_to_itrs
+from ..geometry import Ascent, OneObject, Orbits, ground_tracks, split_antimeridian
+from ..geometry.launch import approach_path
+from ..timescales import format_utc
+from .atomic import atomic_write_text
+from .plots import plt
+from .rundir import read_run_dir
+from .maps import TRACK_COLORS
+from .runplots import plot_approach, plot_crew_seats, plot_ports
+from .runview import VariantView, run_views, to_ns
+
+__all__ = ["build_report", "REPORT_FILE", "approaches"]
+
+REPORT_FILE = "report.html"
+MAX_MAPPED_LAUNCHES = 4
+MAPPED_ORBITS = 3.0
+
+_CSS = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 2em auto; max-width: 1200px;
+       color: #222; line-height: 1.4; padding: 0 1em; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; }
+.question { font-size: 1.1em; font-style: italic; color: #444; }
+table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.85em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
+th { background: #f0f0f0; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.bad { color: #b00020; font-weight: 600; } .good { color: #1b7f3b; font-weight: 600; }
+img { max-width: 100%; height: auto; border: 1px solid #eee; margin: 0.3em 0; }
+details { margin: 0.5em 0 1em; } summary { cursor: pointer; font-weight: 600; }
+.note { color: #666; font-size: 0.85em; }
+"""
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def _figure_png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+class _Images:
+    """Plots saved beside the report (atomically) and embedded in it."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.files: list[str] = []
+
+    def add(self, fig, name: str, alt: str) -> str:
+        data = _figure_png(fig)
+        path = self.out / name
+        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        self.files.append(name)
+        return (f'<img src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}" alt="{_e(alt)}" '
+                f'title="{_e(name)}">')
+
+
+def _table(header, rows, numeric=()) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    body = []
+    for row in rows:
+        cells = []
+        for k, cell in enumerate(row):
+            cls = ' class="num"' if k in numeric else ""
+            cells.append(f"<td{cls}>{cell}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _hours(iso_a, iso_b) -> float:
+    return (to_ns(iso_b) - to_ns(iso_a)) / 3.6e12
+
+
+def answer_rows(views: list[VariantView], station_names: dict) -> tuple[list[str], list[list[str]]]:
+    """The header's numbers: one column per variant (and station, where several are crewed)."""
+    cols = [(v, sid) for v in views for sid in v.station_ids()]
+    multi = len({sid for _, sid in cols}) > 1
+    header = ["", *[f"{v.name}" + (f" ({station_names.get(sid, sid)})" if multi else "") for v, sid in cols]]
+
+    def cell(v, sid, key):
+        st = v.metrics["stations"][sid]
+        if key == "decrewed":
+            return '<span class="bad">yes</span>' if st["decrewed"] else '<span class="good">no</span>'
+        if key == "lifeboat":
+            h = st["lifeboat_gap_hours"]
+            return f'<span class="{"bad" if h > 0 else "good"}">{h:.1f}</span>'
+        if key == "launches":
+            return f"{v.metrics['launches']} ({v.metrics['launch_failures']} failed)"
+        if key == "sizes":
+            return ", ".join(f"{n}: {float(d):.0f} d" for n, d in st["days_at_crew_size"].items())
+        return _e(f"{st[key]:.1f}" if isinstance(st[key], float) else st[key])
+    rows = [["Crew-days", *[cell(v, s, "crew_days") for v, s in cols]],
+            ["De-crewed", *[cell(v, s, "decrewed") for v, s in cols]],
+            ["Days without crew", *[cell(v, s, "presence_gap_days") for v, s in cols]],
+            ["Hours with crew lacking a seat home", *[cell(v, s, "lifeboat") for v, s in cols]],
+            ["Days at each crew size", *[cell(v, s, "sizes") for v, s in cols]],
+            ["Most crew aboard", *[cell(v, s, "max_crew") for v, s in cols]],
+            ["Launches", *[cell(v, s, "launches") for v, s in cols]]]
+    return header, rows
+
+
+def approaches(view: VariantView, scenario: dict, orbits: Orbits | None, *, limit: int = MAX_MAPPED_LAUNCHES,
+               orbits_shown: float = MAPPED_ORBITS, step_s: float = 30.0) -> list[dict]:
+    """Ground tracks of the first ``limit`` launches: the chaser's approach path and the station's track
+    over the same span (the first ``orbits_shown`` revolutions after launch at most)."""
+    if orbits is None:
+        return []
+    missions = {m["id"]: m for m in scenario["missions"]}
+    classes = {c["id"]: c for c in scenario["vehicle_classes"]}
+    ports = {p["id"]: p for p in scenario["spaceports"]}
+    stations = {s["id"]: s for s in scenario["stations"]}
+    out = []
+    for w in view.windows_used[:limit]:
+        m = missions.get(w["mission"])
+        if m is None or w.get("docking_utc") is None:
+            continue
+        vc = classes[w["vehicle_class"]]
+        s = ports[vc["spaceport"]]["site"]["site"]
+        site = Site(s["lat_deg"], s["lon_deg"], s["alt_km"], s.get("name", ""))
+        obj = orbits.index(stations[m["station"]]["object"])
+        launch, dock = to_ns(w["launch_utc"]), to_ns(w["docking_utc"])
+        flight = next((f for f in view.flights.values() if f.mission == m["id"]), None)
+        period_ns = 5.55e12  # about one LEO revolution
+        end = min(dock, launch + int(orbits_shown * period_ns))
+        if flight is not None and flight.failed:
+            end = launch + int(round(vc["ascent"]["ascent_s"] * 1e9))
+        ascent = Ascent(**{k: v for k, v in vc["ascent"].items() if k in Ascent.__dataclass_fields__})
+        t, r = approach_path(orbits, obj, site, launch, dock, ascent=ascent, step_s=step_s)
+        keep = t <= end
+        t, r = t[keep], r[keep]
+        lat, lon, _ = ecef_to_geodetic(teme_to_itrs(r, t.astype("datetime64[ns]")))
+        station_track = ground_tracks(OneObject(orbits, obj), t)[0]
+        out.append({"label": m.get("name") or m["id"], "mission": m["id"], "station_name": stations[m["station"]]["id"],
+                    "chaser": split_antimeridian(lon, lat), "station": station_track.segments(),
+                    "launch_utc": w["launch_utc"], "failed": bool(flight and flight.failed)})
+    return out
+
+
+def _orbits_for(scenario: dict) -> tuple[Orbits | None, str]:
+    files = list(scenario["element_files"])
+    missing = [f for f in files if not Path(f).exists()]
+    if missing:
+        return None, f"approach maps left out: element file(s) {', '.join(missing)} not found"
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        catalog = load_catalog(*files)
+        orbits = Orbits(catalog, [s["object"] for s in scenario["stations"]], max_age_days=None)
+    return orbits, ""
+
+
+def build_report(run_dir: str | Path, *, maps: bool = True) -> Path:
+    """Write ``report.html`` (and its PNGs) into ``run_dir``; returns the report's path."""
+    run_dir = Path(run_dir)
+    data = read_run_dir(run_dir)
+    sc = data["scenario"]
+    views = run_views(data)
+    images = _Images(run_dir)
+    names = {s["id"]: s["name"] or s["id"] for s in sc["stations"]}
+    capacity = {s["id"]: s["crew_capacity"] for s in sc["stations"]}
+    classes = {v["serial"]: v["vehicle_class"] for v in sc["vehicles"]}
+    orbits, map_note = _orbits_for(sc) if maps else (None, "approach maps not requested")
+    parts = [f"<h1>{_e(sc['name'])}</h1>"]
+    if sc.get("question"):
+        parts.append(f'<p class="question">{_e(sc["question"])}</p>')
+    parts.append(f'<p class="note">{_e(format_utc(to_ns(sc["start"])))} to {_e(format_utc(to_ns(sc["end"])))}; '
+                 f'seed {data["run"]["seed"]}; orbops {data["run"]["orbops_version"]}; scenario file '
+                 f'{_e(data["run"]["scenario_file"])}. Every launch, docking and landing time below is computed '
+                 "from the stations' element sets and the site geometry.</p>")
+    header, rows = answer_rows(views, names)
+    parts += ["<h2>Answer in numbers</h2>", _table(header, rows, numeric=range(1, len(header)))]
+    studies = views[0].metrics.get("plane_studies", []) if views else []
+    if studies:
+        parts.append("<h3>Plane studies</h3>")
+        parts.append(_table(["study", "from", "to", "feasible", "finding"],
+                            [[_e(s["id"]), _e(s["from"]), _e(s["to"]),
+                              '<span class="good">yes</span>' if s["feasible"] else '<span class="bad">no</span>',
+                              _e(s["reason"])] for s in studies]))
+    for v in views:
+        slug = _slug(v.id)
+        parts.append(f"<h2>{_e(v.name)}</h2>")
+        for sid in v.station_ids():
+            n_ports = len({iv.port for iv in v.docked if iv.station == sid})
+            fig, ax = plt.subplots(figsize=(11, 1.6 + 0.45 * n_ports), layout="constrained")
+            plot_ports(ax, v, sid, names.get(sid, sid), classes)
+            parts.append(images.add(fig, f"report-{slug}-{_slug(sid)}-ports.png", f"vehicles per port, {v.name}"))
+            fig, ax = plt.subplots(figsize=(11, 3.2), layout="constrained")
+            plot_crew_seats(ax, v, sid, names.get(sid, sid), capacity.get(sid))
+            parts.append(images.add(fig, f"report-{slug}-{_slug(sid)}-crew.png", f"crew and seats, {v.name}"))
+        found = approaches(v, sc, orbits)
+        if found:
+            ncol = 1 if len(found) == 1 else 2
+            nrow = (len(found) + ncol - 1) // ncol
+            fig, axes = plt.subplots(nrow, ncol, figsize=(6.2 * ncol, 3.4 * nrow + 0.4), layout="constrained",
+                                     squeeze=False)
+            places = _places(sc, v)
+            for k, (a, ax) in enumerate(zip(found, axes.flat)):
+                plot_approach(ax, a, places, TRACK_COLORS[k % len(TRACK_COLORS)])
+                ax.set_title(f"{a['label']}: launch {a['launch_utc'][:16]}Z" + (" (failed)" if a["failed"] else ""),
+                             fontsize=9)
+                ax.set_xlabel("longitude (deg)", fontsize=8)
+                ax.set_ylabel("latitude (deg)", fontsize=8)
+            for ax in list(axes.flat)[len(found):]:
+                ax.set_visible(False)
+            more = len(v.windows_used) - len(found)
+            fig.suptitle(f"Launches and approaches ({v.name}): up to the first {MAPPED_ORBITS:g} revolutions"
+                         + (f"; {more} later launch(es) not drawn" if more > 0 else ""), fontsize=10)
+            parts.append(images.add(fig, f"report-{slug}-approaches.png", f"approach ground tracks, {v.name}"))
+        elif map_note:
+            parts.append(f'<p class="note">{_e(map_note)}</p>')
+        parts.append("<h3>Launch windows considered and used</h3>")
+        parts.append(_windows_table(v))
+        parts.append(f"<details><summary>Event timeline ({len(v.rows)} events)</summary>{_timeline_table(v)}"
+                     "</details>")
+    page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{_e(sc['name'])} - orbops report</title><style>{_CSS}</style></head><body>"
+            + "\n".join(parts)
+            + '<p class="note">Made by orbops. Plots are also saved as PNG files beside this report: '
+            + ", ".join(_e(f) for f in images.files) + ".</p></body></html>\n")
+    path = run_dir / REPORT_FILE
+    atomic_write_text(path, page)
+    for old in run_dir.glob("report-*.png"):  # plots of an earlier build that this one no longer has
+        if old.name not in images.files:
+            old.unlink()
+    return path
+
+
+def _places(sc: dict, view: VariantView) -> list:
+    """Launch sites and landing zones the variant's flights used: ``(name, Site, marker)``."""
+    used_classes = {w["vehicle_class"] for w in view.windows_used}
+    classes = {c["id"]: c for c in sc["vehicle_classes"]}
+    out, seen = [], set()
+    for cid in sorted(used_classes):
+        vc = classes[cid]
+        port = next(p for p in sc["spaceports"] if p["id"] == vc["spaceport"])
+        s = port["site"]["site"]
+        if ("^", s["name"]) not in seen:
+            seen.add(("^", s["name"]))
+            out.append((s["name"].split(" (")[0], Site(s["lat_deg"], s["lon_deg"], s["alt_km"]), "^"))
+        if vc.get("landing"):
+            zone = next(z for z in sc["landing_sites"] if z["id"] == vc["landing"])["zone"]
+            z = zone["site"]
+            if ("s", z["name"]) not in seen:
+                seen.add(("s", z["name"]))
+                out.append((zone["name"].split(",")[0].split(" (")[0], Site(z["lat_deg"], z["lon_deg"], z["alt_km"]),
+                            "s"))
+    return out
+
+
+def _windows_table(v: VariantView) -> str:
+    rows = []
+    for w in v.windows_considered:
+        rv = w.get("rendezvous_s")
+        outcome = w["outcome"]
+        cls = "good" if outcome == "used" else "bad"
+        rows.append([_e(w["mission"]), f'<span class="{cls}">{_e(outcome)}</span>', _e(w["site"]),
+                     _e(w["inplane_utc"]), _e(w["launch_utc"]), _e(w["direction"]), f"{w['azimuth_deg']:.1f}",
+                     f"{w['phase_deg']:.1f}", _e(w["profile"] or ""), "" if rv is None else f"{rv / 3600:.2f}",
+                     _e(w.get("docking_utc") or "")])
+    if not rows:
+        return '<p class="note">No launch in this variant.</p>'
+    return _table(["mission", "outcome", "site", "in-plane (UTC)", "launch (UTC)", "branch", "azimuth (deg)",
+                   "phase (deg)", "profile", "rendezvous (h)", "docking (UTC)"], rows, numeric=(6, 7, 9))
+
+
+def _timeline_table(v: VariantView) -> str:
+    rows = [[_e(r["time_utc"]), _e(r["event"]), _e(r["subject"]), _e(r["station"]), _e(r["port"]),
+             _e(r["vehicle"]), _e(r["crew"].replace(";", ", ")), _e(r["detail"])] for r in v.rows]
+    return _table(["time (UTC)", "event", "subject", "station", "port", "vehicle", "crew", "detail"], rows)

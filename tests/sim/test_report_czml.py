@@ -1,0 +1,231 @@
+"""The HTML report, its plots (asserted on content, not pixels) and the CZML export."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+
+from orbops import load_catalog
+from orbops.geometry import Orbits
+from orbops.outputs.czml import build_czml, write_czml
+from orbops.outputs.plots import new_figure, plt
+from orbops.outputs.report import approaches, build_report
+from orbops.outputs.runplots import date_num, plot_approach, plot_crew_seats, plot_ports
+from orbops.outputs.runview import run_views, to_ns
+
+from .conftest import scenario_names
+
+VOID = {"meta", "img", "br", "hr", "link", "input"}
+
+
+class _Page(HTMLParser):
+    """Tag balance, images and every URL-valued attribute of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.images: list[dict] = []
+        self.urls: list[str] = []
+        self.headings: list[str] = []
+        self._in_heading = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img":
+            self.images.append(attrs)
+        for key in ("src", "href", "action"):
+            if key in attrs and not attrs[key].startswith("data:"):
+                self.urls.append(attrs[key])
+        if tag not in VOID:
+            self.stack.append(tag)
+        self._in_heading = tag in ("h1", "h2", "h3")
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if self._in_heading and data.strip():
+            self.headings.append(data.strip())
+            self._in_heading = False
+
+
+@pytest.mark.parametrize("name", scenario_names())
+def test_report_builds_offline_with_every_plot(played, name):
+    p = played(name)
+    path = build_report(p.out)
+    text = path.read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(text)
+    page.close()
+    assert page.errors == [] and page.stack == []
+    assert page.urls == []  # no external script, stylesheet, font or map tile
+    assert re.search(r"https?://", re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text)) is None
+    pngs = sorted(f.name for f in p.out.glob("report-*.png"))
+    assert sorted(img["title"] for img in page.images) == pngs
+    for img in page.images:  # each embedded image is the PNG saved beside the report
+        data = base64.b64decode(img["src"].split(",", 1)[1])
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and data == (p.out / img["title"]).read_bytes()
+    assert p.scenario.name in page.headings and "Answer in numbers" in page.headings
+    for run in p.runs:
+        assert run.variant.name in page.headings
+    for sid in {s.id for s in p.scenario.stations if any(r["station"] == s.id for r in p.rows())}:
+        assert any(f.endswith(f"-{sid}-ports.png") for f in pngs) and any(f.endswith(f"-{sid}-crew.png") for f in pngs)
+    assert sum(f.endswith("-approaches.png") for f in pngs) == len(p.runs)
+
+
+def test_report_without_the_element_files(played, tmp_path):
+    import shutil
+    p = played("shenzhou-iss-backup-2011")
+    copy = tmp_path / "run"
+    shutil.copytree(p.out, copy)
+    scenario = json.loads((copy / "scenario.json").read_text())
+    scenario["element_files"] = [str(tmp_path / "gone.tle")]
+    (copy / "scenario.json").write_text(json.dumps(scenario))
+    text = build_report(copy).read_text()
+    assert "approach maps left out" in text and "gone.tle" in text
+    assert not list(copy.glob("report-*-approaches.png"))
+
+
+def _view(played, name, variant):
+    p = played(name)
+    return p, next(v for v in run_views(p.data) if v.id == variant)
+
+
+def test_crew_and_seats_plot_shades_every_gap(played):
+    p, view = _view(played, "shenzhou-20-damage-2025", "as-happened")
+    fig, ax = new_figure()
+    plot_crew_seats(ax, view, "css", "Tiangong", 6)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert {"crew aboard", "crew capacity (6)"} <= set(lines)
+    t, crew, seats = view.crew_series["css"]
+    assert list(lines["crew aboard"].get_ydata()) == list(crew)
+    (a, b), = view.lifeboat_gaps["css"]
+    inside = (t >= a) & (t < b)
+    assert np.all(seats[inside] < crew[inside]) and np.all(seats[~inside] >= crew[~inside])
+    assert max(crew) == 6 and 0 in seats[inside]  # after Shenzhou 21 left, no healthy ship until Shenzhou 22
+    gaps = [patch for patch in ax.patches if patch.get_label() == "crew without a seat home"]
+    spans = [c for c in ax.patches if c.get_facecolor()[:3] == pytest.approx((0.839, 0.153, 0.157), abs=0.01)]
+    assert len(gaps) == 1 and len(spans) == len(view.lifeboat_gaps["css"]) == 1
+    x = spans[0].get_x()
+    assert x == pytest.approx(date_num(a)) and x + spans[0].get_width() == pytest.approx(date_num(b))
+    assert ax.get_xlabel() == "date (UTC)" and "people" in ax.get_ylabel()
+    plt.close(fig)
+
+
+def test_ports_gantt_has_a_bar_per_docked_interval(played):
+    p, view = _view(played, "shenzhou-20-damage-2025", "as-happened")
+    fig, ax = new_figure()
+    classes = {v.serial: v.vehicle_class for v in p.scenario.vehicles}
+    plot_ports(ax, view, "css", "Tiangong", classes)
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks == ["Tianhe radial", "Tianhe forward", "launches / landings"]
+    bars = [r for r in ax.patches if r.get_fill()]
+    assert len(bars) == len([iv for iv in view.docked if iv.station == "css"])
+    hatched = [r for r in ax.patches if r.get_hatch()]
+    assert len(hatched) == 1  # Shenzhou 20 from the damage to its undocking
+    damaged = next(iv for iv in view.docked if iv.vehicle == "Shenzhou 20")
+    assert hatched[0].get_x() == pytest.approx(date_num(damaged.damaged_ns))
+    labels = {line.get_label() for line in ax.get_lines()}
+    assert {"launch", "landing", "vehicle damaged"} <= labels
+    assert "Shenzhou 22" in {t.get_text() for t in ax.texts}  # long bars are labelled
+    plt.close(fig)
+
+
+def test_approach_map_tracks_the_chaser_to_the_station(played):
+    p, view = _view(played, "shenzhou-20-damage-2025", "as-happened")
+    orbits = Orbits(load_catalog(*p.scenario.element_files), ["CSS"], max_age_days=None)
+    found = approaches(view, p.data["scenario"], orbits, orbits_shown=100)
+    sz21 = next(a for a in found if a["mission"] == "shenzhou-21")
+    lon, lat = sz21["chaser"][0]
+    assert lat[0] == pytest.approx(40.96, abs=0.01) and lon[0] == pytest.approx(100.29, abs=0.01)  # Jiuquan
+    end_lon, end_lat = sz21["chaser"][-1][0][-1], sz21["chaser"][-1][1][-1]
+    st_lon, st_lat = sz21["station"][-1][0][-1], sz21["station"][-1][1][-1]
+    assert end_lon == pytest.approx(st_lon, abs=1e-6) and end_lat == pytest.approx(st_lat, abs=1e-6)  # docked
+    fig, ax = new_figure()
+    plot_approach(ax, sz21, [("Jiuquan", p.scenario.spaceports[0].site.site, "^")])
+    assert "Shenzhou 21 (chaser)" in {line.get_label() for line in ax.get_lines()}
+    assert any(t.get_text() == "Jiuquan" for t in ax.texts)
+    plt.close(fig)
+
+
+def test_czml_structure_and_positions(played, tmp_path):
+    p = played("shenzhou-20-damage-2025")
+    out, doc = write_czml(p.out, tmp_path / "scene.czml", variant="as-happened", step_s=120)
+    assert json.loads(out.read_text()) == doc
+    assert doc[0]["id"] == "document" and doc[0]["version"] == "1.0"
+    t0, t1 = (to_ns(x) for x in doc[0]["clock"]["interval"].split("/"))
+    packets = {d["id"]: d for d in doc[1:]}
+    assert len(packets) == len(doc) - 1
+    assert set(packets) == {"station/css", "vehicle/Shenzhou 20", "vehicle/Shenzhou 21", "vehicle/Shenzhou 22"}
+    station = packets["station/css"]["position"]
+    assert station["referenceFrame"] == "FIXED" and len(station["cartesian"]) % 4 == 0
+    samples = np.array(station["cartesian"]).reshape(-1, 4)
+    epoch = to_ns(station["epoch"])
+    t = epoch + np.round(samples[:, 0] * 1e9).astype(np.int64)
+    orbits = Orbits(load_catalog(*p.scenario.element_files), ["CSS"], max_age_days=None)
+    r, _, _ = orbits.itrs(np.array([0]), t[None, :])
+    assert np.abs(samples[:, 1:] - r[0] * 1000.0).max() < 1.0  # metres
+    view = next(v for v in run_views(p.data) if v.id == "as-happened")
+    for serial in ("Shenzhou 21", "Shenzhou 22"):
+        packet = packets[f"vehicle/{serial}"]
+        flight = view.flights[serial]
+        a, b = (to_ns(x) for x in packet["availability"].split("/"))
+        assert a == max(t0, flight.launch_ns) and b == min(t1, flight.landing_ns or view.end_ns)
+        pieces = packet["position"]
+        assert all(("reference" in x) != ("cartesian" in x) for x in pieces)
+        refs = [x for x in pieces if "reference" in x]
+        assert refs and all(x["reference"] == "station/css#position" for x in refs)
+        docked = next(iv for iv in view.docked if iv.vehicle == serial)
+        assert to_ns(refs[0]["interval"].split("/")[0]) == docked.start_ns
+        first = pieces[0]  # the flight up: starts at the launch site, ends at the station
+        xyz = np.array(first["cartesian"]).reshape(-1, 4)
+        assert to_ns(first["epoch"]) == flight.launch_ns
+        assert np.linalg.norm(xyz[0, 1:]) / 1000.0 == pytest.approx(6369.0, abs=15.0)
+        t_dock = to_ns(first["epoch"]) + int(round(xyz[-1, 0] * 1e9))
+        r_dock, _, _ = orbits.itrs(np.array([0]), np.array([[t_dock]]))
+        assert np.linalg.norm(xyz[-1, 1:] - r_dock[0, 0] * 1000.0) < 1.0
+        intervals = [tuple(to_ns(x) for x in piece["interval"].split("/")) for piece in pieces]
+        assert all(i1[1] <= i2[0] for i1, i2 in zip(intervals, intervals[1:]))  # in order, no overlap
+
+
+def test_czml_bad_options(played):
+    p = played("shenzhou-20-damage-2025")
+    from orbops import OrbopsError
+    with pytest.raises(OrbopsError, match="no variant 'nope'"):
+        build_czml(p.data, variant="nope")
+    with pytest.raises(OrbopsError, match="empty export span"):
+        build_czml(p.data, start_ns=to_ns("2030-01-01T00:00Z"))
+
+
+def test_cli_report_and_export(played, tmp_path):
+    p = played("tiangong-international-crew")
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "orbops", *args], capture_output=True, text=True, timeout=300)
+    done = cli("report", str(p.out), "--no-maps")
+    assert done.returncode == 0 and done.stdout.strip().endswith("report.html")
+    done = cli("export", "czml", str(p.out), "-o", str(tmp_path / "s.czml"), "--variant", "visit-damaged",
+               "--start", "2026-03-30", "--stop", "2026-04-25")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads((tmp_path / "s.czml").read_text())
+    assert doc[0]["clock"]["interval"] == "2026-03-30T00:00:00.000Z/2026-04-25T00:00:00.000Z"
+    assert "vehicle/Shenzhou (rolling backup)" in {d["id"] for d in doc}
+    for args, code, words in ((["report", str(tmp_path)], 3, "is not a run directory"),
+                              (["export", "czml", str(p.out)], 2, "Missing option"),
+                              (["export", "czml", str(p.out), "-o", str(tmp_path / "x.czml"), "--step", "0"], 2,
+                               "--step")):
+        done = cli(*args)
+        assert done.returncode == code and words in done.stderr and "Traceback" not in done.stderr
