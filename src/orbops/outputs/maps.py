@@ -78,12 +78,13 @@ def draw_terminator(ax, lon_deg, lat_deg, subsolar_lat_deg: float, *, label: str
     return ax
 
 
-def draw_places(ax, places, *, marker: str = "^", color: str = "black"):
-    """Markers and labels for ``(name, Site)`` pairs."""
+def draw_places(ax, places, *, marker: str = "^", color: str = "black", side: str = "right"):
+    """Markers and labels (to the ``side``, right or left, of each marker) for ``(name, Site)`` pairs."""
+    dx, ha = (6, "left") if side == "right" else (-6, "right")
     for k, (name, site) in enumerate(places):
         lon = site.lon_deg - 360.0 if site.lon_deg >= 180.0 else site.lon_deg
         ax.plot(lon, site.lat_deg, marker, ms=8, color=color, mec="white", zorder=6)
-        offset = (6, 6) if k % 2 == 0 else (6, -12)  # alternate above/below so neighbours stay legible
+        offset = (dx, 6) if k % 2 == 0 else (dx, -12)  # alternate above/below so neighbours stay legible
         ax.annotate(name, (lon, site.lat_deg), fontsize=8, xytext=offset, textcoords="offset points", zorder=6,
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
+                    ha=ha, bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
     return ax

@@ -133,9 +133,9 @@ def plot_approach(ax, approach, places=(), color: str = "tab:red"):
     if approach["chaser"]:
         lon, lat = approach["chaser"][-1]
         ax.plot(lon[-1], lat[-1], "o", color=color, ms=5, zorder=5)
-    for marker, mcolor in (("^", "black"), ("s", "tab:blue")):
+    for marker, mcolor, side in (("^", "black", "left"), ("s", "tab:blue", "right")):
         group = [(name, site) for name, site, m in places if m == marker]
         if group:
-            draw_places(ax, group, marker=marker, color=mcolor)
+            draw_places(ax, group, marker=marker, color=mcolor, side=side)
     ax.legend(loc="lower left", fontsize=6.5, framealpha=0.85)
     return ax
