@@ -59,7 +59,9 @@ def summary_rows(runs) -> list[list[str]]:
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", "-o", "out", type=click.Path(file_okay=False), default=None,
               help="Run directory. Default: runs/<scenario name>.")
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="Random seed (default: the scenario's).")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Draw the scenario's [uncertainty] with this seed (one Monte Carlo run; a campaign's runs.csv "
+                   "gives each run's seed). Without it: the nominal run, no random draws.")
 @click.option("--variant", "variants", multiple=True, metavar="ID", help="Only these variants (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON instead of a table.")
 @click.option("--no-report", is_flag=True, help="Skip report.html and its plots (faster).")
@@ -82,7 +84,9 @@ def run_command(scenario, out, seed, variants, as_json, no_report):
         warn(f"element file: {str(problem).splitlines()[0]}")
     if planner.stale:
         warn(f"{len(planner.stale)} element set(s) used far from their epoch; first: {planner.stale[0]}")
-    runs = run_scenario(sc, planner, seed=seed, variants=variants or None)
+    if seed is not None and not sc.uncertainty:
+        warn(f"{scenario} declares no [uncertainty]: --seed {seed} changes nothing")
+    runs = run_scenario(sc, planner, seed=seed, variants=variants or None, stochastic=seed is not None)
     write_run_dir(out, runs)
     if not no_report:
         with Progress(1, "drawing the report") as bar:

@@ -2,7 +2,8 @@
 policies, contingencies). No simpy."""
 
 from .model import (CONTINGENCY_KINDS, Contingency, CrewMember, DockedAtStart, LandingSite, Launcher, Mission,
-                    PlaneStudy, Policy, Port, Scenario, Spaceport, Station, Uncertainty, Variant, Vehicle, VehicleClass)
+                    PlaneStudy, Policy, Port, Scenario, Spaceport, Station, Variant, Vehicle, VehicleClass)
+from .uncertainty import DISTRIBUTIONS, Distribution, Uncertainty, substream
 
-__all__ = ["CONTINGENCY_KINDS", "Contingency", "CrewMember", "DockedAtStart", "LandingSite", "Launcher", "Mission",
+__all__ = ["CONTINGENCY_KINDS", "DISTRIBUTIONS", "Contingency", "Distribution", "substream", "CrewMember", "DockedAtStart", "LandingSite", "Launcher", "Mission",
            "PlaneStudy", "Policy", "Port", "Scenario", "Spaceport", "Station", "Uncertainty", "Variant", "Vehicle", "VehicleClass"]

@@ -7,11 +7,12 @@ by ``orbops.scenarios``; the simulation (``orbops.sim``) plays it out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..geometry import Ascent, LandingZone, LaunchSite, RendezvousProfile
+from .uncertainty import Uncertainty
 
 __all__ = [
     "Port",
@@ -228,17 +229,6 @@ class Contingency:
     replacement_ready_days: float = 0.0
     grounding_days: float = 0.0
     note: str = ""
-
-
-@dataclass(frozen=True)
-class Uncertainty:
-    """What a Monte Carlo campaign draws (see ``orbops.campaigns``); empty in a plain run."""
-
-    launch_slip_days: dict = field(default_factory=dict)        # launcher id -> distribution
-    launch_failure_probability: dict = field(default_factory=dict)  # launcher id -> p
-    grounding_days_after_failure: dict = field(default_factory=dict)  # launcher id -> distribution
-    anomaly_rate_per_year: dict = field(default_factory=dict)   # vehicle class id -> rate
-    pad_repair_days: dict = field(default_factory=dict)         # spaceport id -> distribution
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,6 @@ with a note when those are gone.
 
 from __future__ import annotations
 
-import base64
-import html
-import io
-import os
-import re
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +17,7 @@ from ..geometry import Ascent, OneObject, Orbits, ground_tracks, split_antimerid
 from ..geometry.launch import approach_path
 from ..timescales import format_utc
 from .atomic import atomic_write_text
+from .html import CSS, Images, escape as _e, slug as _slug, table as _table
 from .plots import plt
 from .rundir import read_run_dir
 from .maps import TRACK_COLORS
@@ -33,70 +29,6 @@ __all__ = ["build_report", "REPORT_FILE", "approaches"]
 REPORT_FILE = "report.html"
 MAX_MAPPED_LAUNCHES = 4
 MAPPED_ORBITS = 3.0
-
-_CSS = """
-body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 2em auto; max-width: 1200px;
-       color: #222; line-height: 1.4; padding: 0 1em; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; }
-.question { font-size: 1.1em; font-style: italic; color: #444; }
-table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.85em; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
-th { background: #f0f0f0; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.bad { color: #b00020; font-weight: 600; } .good { color: #1b7f3b; font-weight: 600; }
-img { max-width: 100%; height: auto; border: 1px solid #eee; margin: 0.3em 0; }
-details { margin: 0.5em 0 1em; } summary { cursor: pointer; font-weight: 600; }
-.note { color: #666; font-size: 0.85em; }
-"""
-
-
-def _e(text) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
-
-
-def _figure_png(fig) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
-    return buf.getvalue()
-
-
-class _Images:
-    """Plots saved beside the report (atomically) and embedded in it."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.files: list[str] = []
-
-    def add(self, fig, name: str, alt: str) -> str:
-        data = _figure_png(fig)
-        path = self.out / name
-        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-        self.files.append(name)
-        return (f'<img src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}" alt="{_e(alt)}" '
-                f'title="{_e(name)}">')
-
-
-def _table(header, rows, numeric=()) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in header)
-    body = []
-    for row in rows:
-        cells = []
-        for k, cell in enumerate(row):
-            cls = ' class="num"' if k in numeric else ""
-            cells.append(f"<td{cls}>{cell}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-def _hours(iso_a, iso_b) -> float:
-    return (to_ns(iso_b) - to_ns(iso_a)) / 3.6e12
-
 
 def answer_rows(views: list[VariantView], station_names: dict) -> tuple[list[str], list[list[str]]]:
     """The header's numbers: one column per variant (and station, where several are crewed)."""
@@ -182,7 +114,7 @@ def build_report(run_dir: str | Path, *, maps: bool = True) -> Path:
     data = read_run_dir(run_dir)
     sc = data["scenario"]
     views = run_views(data)
-    images = _Images(run_dir)
+    images = Images(run_dir)
     names = {s["id"]: s["name"] or s["id"] for s in sc["stations"]}
     capacity = {s["id"]: s["crew_capacity"] for s in sc["stations"]}
     classes = {v["serial"]: v["vehicle_class"] for v in sc["vehicles"]}
@@ -240,7 +172,7 @@ def build_report(run_dir: str | Path, *, maps: bool = True) -> Path:
         parts.append(f"<details><summary>Event timeline ({len(v.rows)} events)</summary>{_timeline_table(v)}"
                      "</details>")
     page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{_e(sc['name'])} - orbops report</title><style>{_CSS}</style></head><body>"
+            f"<title>{_e(sc['name'])} - orbops report</title><style>{CSS}</style></head><body>"
             + "\n".join(parts)
             + '<p class="note">Made by orbops. Plots are also saved as PNG files beside this report: '
             + ", ".join(_e(f) for f in images.files) + ".</p></body></html>\n")

@@ -6,7 +6,7 @@ Files (documented in the README, stable):
 - ``windows.json``: per variant, the launch windows each launch ``used`` and every window ``considered``
   (used, or passed over and why);
 - ``scenario.json``: the scenario as run, every default filled in;
-- ``run.json``: what produced the directory (orbops version, seed, variants).
+- ``run.json``: what produced the directory (orbops version, seed, whether uncertainty was drawn, variants).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def write_run_dir(out: str | Path, runs: list[Run]) -> Path:
     atomic_write_text(out / "scenario.json", _dumps(scenario_as_dict(scenario)))
     atomic_write_text(out / "run.json", _dumps({
         "orbops_version": __version__, "scenario_file": scenario.source, "scenario": scenario.name,
-        "seed": runs[0].seed, "variants": [{"id": r.variant.id, "name": r.variant.name} for r in runs],
+        "seed": runs[0].seed, "stochastic": runs[0].stochastic, "variants": [{"id": r.variant.id, "name": r.variant.name} for r in runs],
         "files": list(RUN_FILES)}))
     return out
 

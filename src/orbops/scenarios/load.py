@@ -21,8 +21,9 @@ from ..elements import load_catalog
 from ..errors import ElementsError, OrbopsError, ScenarioError, UnknownObjectError
 from ..frames import Site
 from ..geometry import Ascent, LandingZone, LaunchSite, RendezvousProfile, landing_zones, launch_sites
-from ..ops import (Contingency, CrewMember, DockedAtStart, LandingSite, Launcher, Mission, PlaneStudy, Policy, Port,
-                   Scenario, Spaceport, Station, Uncertainty, Variant, Vehicle, VehicleClass)
+from ..ops import (DISTRIBUTIONS, Contingency, CrewMember, DockedAtStart, Distribution, LandingSite, Launcher,
+                   Mission, PlaneStudy, Policy, Port, Scenario, Spaceport, Station, Uncertainty, Variant, Vehicle,
+                   VehicleClass)
 from ..timescales import NS_PER_DAY, format_utc
 from .schema import POLICY, ROOT, TABLES, Checker, Field
 
@@ -268,7 +269,7 @@ class _Builder:
             variants.append(Variant(e["id"] or p, e["name"] or e["id"] or p, tuple(e["exclude_missions"] or ()),
                                     tuple(e["exclude_contingencies"] or ()), vpolicy, tuple(nets)))
         self.ids([(f"variants[{i}]", {"id": v.id}) for i, v in enumerate(variants)], "id", "variant")
-        unc = self.check.table("uncertainty", TABLES["uncertainty"], top["uncertainty"] or {})
+        unc = self.uncertainty(top["uncertainty"] or {}, launchers, class_objs, port_objs)
         studies = []
         for p, e in self.items(raw, "plane_studies"):
             self.ref(f"{p}.from_station", e["from_station"], stations, "station")
@@ -289,8 +290,83 @@ class _Builder:
             tuple(DockedAtStart(e["vehicle"], e["station"], e["port"], e["docked"], tuple(e["crew"] or ()),
                                 e["stay_days"], e["mission"] or "") for _, e in docked),
             tuple(conts), policy, tuple(variants),
-            Uncertainty(**{k: dict(v or {}) for k, v in unc.items()}), tuple(studies), str(self.path),
+            unc, tuple(studies), str(self.path),
             meta["seed"] or 0)
+
+    def uncertainty(self, raw: dict, launchers, classes, spaceports) -> Uncertainty:
+        """The ``[uncertainty]`` table: distributions and probabilities keyed by launcher, class or spaceport."""
+        e = self.check.table("uncertainty", TABLES["uncertainty"], raw)
+        keyed = {"launch_slip_days": (launchers, "launcher", "dist"),
+                 "launch_failure_probability": (launchers, "launcher", "probability"),
+                 "grounding_days_after_failure": (launchers, "launcher", "dist"),
+                 "anomaly_rate_per_year": (classes, "vehicle class", "rate"),
+                 "pad_damage_probability": (spaceports, "spaceport", "probability"),
+                 "pad_repair_days": (spaceports, "spaceport", "dist")}
+        out = {}
+        for name, (known, what, kind) in keyed.items():
+            out[name] = {}
+            for key, value in (e[name] or {}).items():
+                path = f"uncertainty.{name}.{key}"
+                self.ref(path, key, known, what)
+                if kind == "dist":
+                    value = self.distribution(path, value)
+                else:
+                    top = 1.0 if kind == "probability" else None
+                    value = self.check.value(path, Field("float", minimum=0), value)
+                    if value is not None and top is not None and value > top:
+                        self.fail(path, f"{value!r} is not a probability (0 to 1)")
+                if value is not None:
+                    out[name][key] = value
+        ready = None if e["standby_ready_days"] is None else self.distribution("uncertainty.standby_ready_days",
+                                                                                e["standby_ready_days"])
+        return Uncertainty(**out, standby_ready_days=ready)
+
+    def distribution(self, path: str, raw) -> Distribution | None:
+        """A distribution table (``{ dist = "...", ... }``, see ``orbops.ops.uncertainty``)."""
+        if not isinstance(raw, dict):
+            self.fail(path, f"{raw!r} is not a distribution: expected a table such as "
+                            '{ dist = "triangular", low = 1, mode = 2, high = 5 }')
+            return None
+        kind = raw.get("dist")
+        if kind not in DISTRIBUTIONS:
+            self.fail(f"{path}.dist", f"{kind!r} is not one of {', '.join(map(repr, DISTRIBUTIONS))}")
+            return None
+        needed = DISTRIBUTIONS[kind]
+        allowed = set(needed) | {"dist"} | ({"weights"} if kind == "empirical" else set())
+        ok = True
+        for key in raw:
+            if key not in allowed:
+                self.fail(f"{path}.{key}", f"unknown key {key!r} for a {kind} distribution: expected "
+                                           f"{', '.join(sorted(allowed - {'dist'}))}")
+                ok = False
+        params = {}
+        for key in needed + (("weights",) if "weights" in raw else ()):
+            if key not in raw:
+                self.fail(f"{path}.{key}", f"missing: a {kind} distribution needs {', '.join(needed)}")
+                ok = False
+                continue
+            value = raw[key]
+            if key in ("values", "weights"):
+                good = (isinstance(value, list) and value and all(isinstance(x, (int, float))
+                        and not isinstance(x, bool) and x >= 0 for x in value))
+                if not good:
+                    self.fail(f"{path}.{key}", "expected a non-empty list of non-negative numbers")
+                    ok = False
+                params[key] = tuple(float(x) for x in value) if good else ()
+            else:
+                checked = self.check.value(f"{path}.{key}", Field("float"), value)
+                ok = ok and checked is not None
+                params[key] = checked
+        if ok and kind == "empirical" and "weights" in params and len(params["weights"]) != len(params["values"]):
+            self.fail(f"{path}.weights", f"{len(params['weights'])} weights for {len(params['values'])} values")
+            ok = False
+        if ok and kind in ("uniform", "triangular") and not params["low"] <= params.get("mode", params["low"]) <= params["high"]:
+            self.fail(path, f"expected low <= {'mode <= ' if kind == 'triangular' else ''}high")
+            ok = False
+        if ok and kind in ("normal", "lognormal") and params["sd" if kind == "normal" else "sigma"] < 0:
+            self.fail(path, "the spread must not be negative")
+            ok = False
+        return Distribution(kind, tuple(params.items())) if ok else None
 
     def rotations(self, raw, vehicles, crew, missions) -> None:
         """Expand ``[[rotations]]`` (a crew rotation plan) into missions, vehicles and crew, in place.

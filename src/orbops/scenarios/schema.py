@@ -153,9 +153,13 @@ TABLES: dict[str, dict[str, Field]] = {
         "net": Field("table", default={}, help="mission id = no-earlier-than date (UTC) for this variant"),
     },
     "uncertainty": {
-        "launch_slip_days": Field("table", default={}), "launch_failure_probability": Field("table", default={}),
-        "grounding_days_after_failure": Field("table", default={}), "anomaly_rate_per_year": Field("table", default={}),
-        "pad_repair_days": Field("table", default={}),
+        "launch_slip_days": Field("table", default={}, help="launcher id = distribution (days)"),
+        "launch_failure_probability": Field("table", default={}, help="launcher id = probability"),
+        "grounding_days_after_failure": Field("table", default={}, help="launcher id = distribution (days)"),
+        "anomaly_rate_per_year": Field("table", default={}, help="vehicle class id = anomalies per docked year"),
+        "pad_damage_probability": Field("table", default={}, help="spaceport id = probability per launch"),
+        "pad_repair_days": Field("table", default={}, help="spaceport id = distribution (days)"),
+        "standby_ready_days": Field("table", help="distribution (days) from an anomaly to a standby launch"),
     },
 }
 

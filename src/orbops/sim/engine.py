@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import simpy
 
 from ..errors import OrbopsError
-from ..ops import Contingency, Mission, Policy, Scenario, Variant
+from ..ops import Contingency, Mission, Policy, Scenario, Variant, substream
 from .clock import Clock
 from .eventlog import Event, EventLog
 from .metrics import compute_metrics
@@ -92,6 +91,7 @@ class MissionState:
     ordered: object = None  # for standby missions: triggered when a contingency calls them up
     rescheduled: object = None  # triggered (and renewed) whenever net_s changes
     slip_s: float = 0.0
+    plan_net_s: float = 0.0  # the no-earlier-than date as planned (before slips, advances, replacements)
 
 
 @dataclass
@@ -106,6 +106,7 @@ class Run:
     metrics: dict
     windows: list[dict]
     windows_considered: list[dict] = field(default_factory=list)
+    stochastic: bool = False
 
     def rows(self) -> list[dict]:
         """Timeline rows (see ``eventlog.TIMELINE_FIELDS``)."""
@@ -116,14 +117,14 @@ class Engine:
     """Plays one variant of a scenario with one seed."""
 
     def __init__(self, scenario: Scenario, planner: Planner, *, variant: Variant | None = None, seed: int = 0,
-                 observer=None, draws: dict | None = None) -> None:
+                 observer=None, stochastic: bool = False) -> None:
         self.sc = scenario
         self.planner = planner
         self.variant = variant or (scenario.variants[0] if scenario.variants else Variant("base", "base"))
         self.policy: Policy = self.variant.policy or scenario.policy
         self.seed = seed
-        self.rng = np.random.default_rng(seed)
-        self.draws = draws or {}
+        self.unc = scenario.uncertainty
+        self.stochastic = bool(stochastic and self.unc)  # draw the scenario's [uncertainty] (a Monte Carlo run)
         self.clock = Clock(scenario.start)
         self.env = simpy.Environment()
         self.log = EventLog(observer)
@@ -137,7 +138,9 @@ class Engine:
         self.pads = {p.id: simpy.PriorityResource(self.env, capacity=len(p.pads)) for p in scenario.spaceports}
         excluded = set(self.variant.exclude_missions)
         nets = dict(self.variant.net)
-        self.missions = {m.id: MissionState(m, net_s=self.clock.to_s(nets.get(m.id, m.net)), docked_event=self.env.event(),
+        self.missions = {m.id: MissionState(m, net_s=self.clock.to_s(nets.get(m.id, m.net)),
+                                            plan_net_s=self.clock.to_s(nets.get(m.id, m.net)),
+                                            docked_event=self.env.event(),
                                             ordered=self.env.event(), rescheduled=self.env.event())
                          for m in scenario.missions if m.id not in excluded}
         self.failures: dict[str, Contingency] = {}
@@ -339,7 +342,9 @@ class Engine:
         port_cfg = self.sc.lookup("spaceports", vc.spaceport)
         if m.standby:
             yield ms.ordered  # a standby ship flies only when called up
-        slip = self.draws.get("slip_days", {}).get(m.id, 0.0)
+        draws = substream(self.seed, "mission", m.id) if self.stochastic else None
+        slip_dist = self.unc.launch_slip_days.get(vc.launcher) if draws is not None else None
+        slip = slip_dist.sample(draws) if slip_dist is not None else 0.0
         ms.slip_s = slip * DAY_S
         while ms.net_s + ms.slip_s > self.now:
             yield self.env.timeout(ms.net_s + ms.slip_s - self.now) | ms.rescheduled
@@ -389,9 +394,18 @@ class Engine:
         v.status, v.mission = "flight", m.id
         fam = self._family(vc.launcher)
         failure = self.failures.get(m.id)
-        drawn = self.draws.get("failures", {}).get(m.id, False)
-        if failure is not None or drawn:
-            grounding = failure.grounding_days if failure is not None else self.draws.get("grounding_days", {}).get(m.id, 0.0)
+        grounding = 0.0 if failure is None else failure.grounding_days
+        if draws is not None:  # fixed order of draws: failure, pad damage, then their durations
+            u_fail, u_pad = draws.random(2)
+            if failure is None and u_fail < self.unc.launch_failure_probability.get(vc.launcher, 0.0):
+                failure = Contingency("launch_failure", m.id, note="drawn launch failure")
+                dist = self.unc.grounding_days_after_failure.get(vc.launcher)
+                grounding = dist.sample(draws) if dist is not None else 0.0
+            if u_pad < self.unc.pad_damage_probability.get(vc.spaceport, 0.0):
+                dist = self.unc.pad_repair_days.get(vc.spaceport)
+                repair = dist.sample(draws) if dist is not None else 0.0
+                self.env.process(self._pad_repair(vc.spaceport, self.now + repair * DAY_S, m.id))
+        if failure is not None:
             yield from self._launch_failure(ms, crew, grounding)
             return
         if not crew:
@@ -572,6 +586,9 @@ class Engine:
     def _stay(self, serial: str):
         v = self.vehicles[serial]
         self.env.process(self._life_limit(v))
+        rate = self.unc.anomaly_rate_per_year.get(v.vclass.id, 0.0) if self.stochastic else 0.0
+        if rate > 0:
+            self.env.process(self._anomaly(v, rate))
         while True:
             v.wake = self.env.event()
             desired = self._desired_departure(v)
@@ -590,6 +607,32 @@ class Engine:
                 return
             break
         yield from self._undock(v)
+
+    def _anomaly(self, v: VehicleState, rate_per_year: float):
+        """A drawn anomaly (leak, debris strike) while docked; a standby ship of the station may replace it."""
+        draws = substream(self.seed, "anomaly", v.serial)
+        after_s = draws.exponential(365.25 * DAY_S / rate_per_year)
+        docked_s = v.docked_s
+        if self.now + after_s > self.end_s:
+            return
+        yield self.env.timeout(after_s)
+        if v.status != "docked" or v.docked_s != docked_s or not v.healthy:
+            return
+        standby = next((ms for ms in self.missions.values() if ms.mission.standby and ms.status == "planned"
+                        and ms.mission.station == v.station and not ms.ordered.triggered), None)
+        ready = self.unc.standby_ready_days.sample(draws) if self.unc.standby_ready_days is not None else 0.0
+        self._damage(Contingency("vehicle_damage", v.serial, note="anomaly (drawn): no longer fit to bring crew home",
+                                 replacement=standby.mission.id if standby else None, replacement_ready_days=ready))
+
+    def _pad_repair(self, spaceport_id: str, until_s: float, cause: str):
+        """A pad damaged by a launch is out of service until ``until_s`` (drawn repair time)."""
+        req = self.pads[spaceport_id].request(priority=0)
+        yield req
+        self._log("pad_outage_start", subject=spaceport_id, detail=f"damaged by the launch of {cause} (drawn); "
+                                                                  f"repaired by {self.clock.iso(until_s)}")
+        yield self.env.timeout(max(0.0, until_s - self.now))
+        self.pads[spaceport_id].release(req)
+        self._log("pad_outage_end", subject=spaceport_id)
 
     def _life_limit(self, v: VehicleState):
         if v.life_end_s > self.end_s:
@@ -718,12 +761,17 @@ class Engine:
         if self.sc.plane_studies:
             metrics["plane_studies"] = [self.planner.plane_study(study) for study in self.sc.plane_studies]
         return Run(self.sc, self.variant, self.seed, self.clock, list(self.log.events), metrics, self.windows_used,
-                   self.windows_considered)
+                   self.windows_considered, self.stochastic)
 
 
 def run_scenario(scenario: Scenario, planner: Planner | None = None, *, seed: int | None = None,
-                 variants=None, observer=None, draws: dict | None = None) -> list[Run]:
-    """Run every variant (or those named) of a scenario; the planner is shared by all of them."""
+                 variants=None, observer=None, stochastic: bool = False) -> list[Run]:
+    """Run every variant (or those named) of a scenario; the planner is shared by all of them.
+
+    Without ``stochastic`` the run is the nominal case (no random draws). With it, each variant
+    draws the scenario's ``[uncertainty]`` from ``seed`` through keyed substreams (per mission,
+    per vehicle), so the variants meet the same slips, failures and anomalies.
+    """
     planner = planner or Planner(scenario)
     seed = scenario.seed if seed is None else seed
     chosen = scenario.variants or (Variant("base", "base"),)
@@ -733,4 +781,5 @@ def run_scenario(scenario: Scenario, planner: Planner | None = None, *, seed: in
         if not chosen:
             raise OrbopsError(f"no variant named {', '.join(sorted(names))}: expected one of "
                               f"{', '.join(v.id for v in scenario.variants)}")
-    return [Engine(scenario, planner, variant=v, seed=seed, observer=observer, draws=draws).run() for v in chosen]
+    return [Engine(scenario, planner, variant=v, seed=seed, observer=observer, stochastic=stochastic).run()
+            for v in chosen]

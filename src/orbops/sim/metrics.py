@@ -101,6 +101,13 @@ def compute_metrics(engine) -> dict:
     counts = defaultdict(int)
     for ms in engine.missions.values():
         counts[ms.status] += 1
+    slips = []  # crewed missions: launch (or the end, if still waiting) against the planned date
+    for ms in engine.missions.values():
+        if ms.mission.crew and not ms.uncrewed and not ms.mission.standby and ms.plan_net_s < end_s:
+            slips.append(((ms.launch_s if ms.launch_s is not None else end_s) - ms.plan_net_s) / DAY_S)
+    kinds = ("launch_failure", "vehicle_damaged", "pad_outage_start", "launcher_grounded", "lifeboat_gap_start",
+             "station_decrewed")
+    happened = {k: sum(1 for e in events if e.kind == k) for k in kinds}
     return {
         "scenario": engine.sc.name,
         "variant": engine.variant.id,
@@ -113,4 +120,6 @@ def compute_metrics(engine) -> dict:
         "mission_counts": dict(sorted(counts.items())),
         "launches": sum(1 for e in events if e.kind == "launch"),
         "launch_failures": sum(1 for e in events if e.kind == "launch_failure"),
+        "max_crew_launch_slip_days": _round(max(slips, default=0.0)),
+        "event_counts": happened,
     }

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..elements import load_catalog
-from ..errors import StaleElementsWarning
+from ..errors import OrbopsError, StaleElementsWarning
 from ..geometry import LaunchWindow, Orbits, landing_opportunities, plane_geometry
 from ..geometry.launch import assess, inplane_passages
 from ..ops import Scenario
@@ -69,6 +69,7 @@ class Planner:
         """Feasible launch windows (sorted by launch time) for one vehicle class to one station."""
         key = (spaceport_id, station_id, class_id)
         if key not in self._windows:
+            self._need_orbits(f"windows for {key}")
             port = self.scenario.lookup("spaceports", spaceport_id)
             vclass = self.scenario.lookup("vehicle_classes", class_id)
             pkey = (spaceport_id, station_id)
@@ -92,6 +93,7 @@ class Planner:
         """Landing opportunities from the station's orbit at a landing site (daylight-filtered if required)."""
         key = (station_id, landing_id)
         if key not in self._landings:
+            self._need_orbits(f"landings for {key}")
             site = self.scenario.lookup("landing_sites", landing_id)
             found = self._quietly(lambda: landing_opportunities(
                 self.orbits, self.stations[station_id], site.zone, self.t0, self.t1,
@@ -110,8 +112,20 @@ class Planner:
             return None
         return ops[hi - 1] if last else ops[lo]
 
+    def __getstate__(self) -> dict:
+        """Pickle the computed geometry only (for campaign workers): no orbits, so no propagation later."""
+        state = dict(self.__dict__)
+        state["orbits"] = None
+        state["_passages"] = {}
+        return state
+
+    def _need_orbits(self, what: str) -> None:
+        if self.orbits is None:
+            raise OrbopsError(f"this planner holds precomputed geometry only and has no {what}: "
+                              "call prepare() before handing it to workers")
+
     def prepare(self) -> "Planner":
-        """Compute every window and landing list the scenario can ask for (so runs only look up)."""
+        """Compute every window, landing list and plane study the scenario can ask for (so runs only look up)."""
         sc = self.scenario
         for m in sc.missions:
             v = sc.lookup("vehicles", m.vehicle)
@@ -123,12 +137,15 @@ class Planner:
             vc = sc.lookup("vehicle_classes", sc.lookup("vehicles", d.vehicle).vehicle_class)
             if vc.landing:
                 self.landings(d.station, vc.landing)
+        for study in sc.plane_studies:
+            self.plane_study(study)
         return self
 
     def plane_study(self, study) -> dict:
         """Whether a vehicle at one station could reach the other: plane geometry against its delta-v budget."""
         key = study.id
         if key not in self._studies:
+            self._need_orbits(f"plane study {key}")
             start = int(np.datetime64(self.scenario.start, "ns").astype(np.int64))
             end = int(np.datetime64(self.scenario.end, "ns").astype(np.int64))
             geo = self._quietly(lambda: plane_geometry(self.orbits, self.stations[study.from_station],

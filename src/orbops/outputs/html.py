@@ -1,0 +1,78 @@
+"""Small pieces of self-contained HTML pages: the style sheet, escaping, tables, embedded PNG plots."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+import re
+from pathlib import Path
+
+from .plots import plt
+
+__all__ = ["CSS", "Images", "escape", "slug", "table"]
+
+CSS = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 2em auto; max-width: 1200px;
+       color: #222; line-height: 1.4; padding: 0 1em; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; }
+.question { font-size: 1.1em; font-style: italic; color: #444; }
+table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.85em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
+th { background: #f0f0f0; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.bad { color: #b00020; font-weight: 600; } .good { color: #1b7f3b; font-weight: 600; }
+img { max-width: 100%; height: auto; border: 1px solid #eee; margin: 0.3em 0; }
+details { margin: 0.5em 0 1em; } summary { cursor: pointer; font-weight: 600; }
+.note { color: #666; font-size: 0.85em; }
+"""
+
+
+def escape(text) -> str:
+    """Text safe inside HTML elements and attributes."""
+    return html.escape(str(text), quote=True)
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of ``text``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def _figure_png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+class Images:
+    """Plots saved beside the report (atomically) and embedded in it."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.files: list[str] = []
+
+    def add(self, fig, name: str, alt: str) -> str:
+        data = _figure_png(fig)
+        path = self.out / name
+        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        self.files.append(name)
+        return (f'<img src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}" alt="{escape(alt)}" '
+                f'title="{escape(name)}">')
+
+
+def table(header, rows, numeric=()) -> str:
+    """An HTML table; ``rows`` hold ready HTML cells, columns in ``numeric`` are right-aligned."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = []
+    for row in rows:
+        cells = []
+        for k, cell in enumerate(row):
+            cls = ' class="num"' if k in numeric else ""
+            cells.append(f"<td{cls}>{cell}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
