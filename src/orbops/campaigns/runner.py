@@ -12,6 +12,7 @@ started again with ``resume`` skips the runs already stored.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import multiprocessing
 import os
 import time
@@ -27,7 +28,7 @@ from ..errors import OrbopsError
 from ..scenarios import load_scenario
 from ..sim import Planner, run_scenario
 from ..version import __version__
-from .store import PackedRun, RunResult, open_store
+from .store import STORE_FILE, PackedRun, RunResult, open_store
 
 __all__ = ["run_seed", "run_one", "CampaignSpec", "run_campaign", "Progress", "MAX_ATTEMPTS"]
 
@@ -170,17 +171,19 @@ def run_campaign(spec: CampaignSpec, out: Path, *, workers: int | None = None, s
         raise OrbopsError(f"--workers must be at least 1, not {workers}")
     if workers is not None and scheduler:
         raise OrbopsError("give --workers (local processes) or --scheduler (a Dask cluster), not both")
+    if scheduler and importlib.util.find_spec("distributed") is None:
+        raise OrbopsError("--scheduler needs Dask: pip install 'orbops[dask]' (or, in a checkout, pip install -e '.[dask]')")
     text = Path(spec.scenario_path).read_bytes()
     scenario = load_scenario(spec.scenario_path)
     if not scenario.uncertainty:
         progress.note(f"{spec.scenario_path} declares no [uncertainty]: every run will be the same")
     out = Path(out)
-    existing = out.exists() and any(out.iterdir())
+    existing = out.exists() and any(not f.name.startswith(STORE_FILE) for f in out.iterdir())
     out.mkdir(parents=True, exist_ok=True)
     store = open_store(out)
     try:
         identity = spec.identity(text)
-        meta = store.meta()
+        meta = store.meta() if store.count() else {}  # a store without runs holds nothing to keep
         if meta:
             if not resume:
                 raise OrbopsError(f"{out} already holds a campaign ({store.count()} runs stored): add --resume to "
