@@ -196,6 +196,7 @@ class Policy:
     station_capacity_rule: bool = True
     keep_station_crewed: bool = True
     advance_relief: bool = False
+    advance_relief_margin_days: float = 30.0
     min_docked_hours: float = 24.0
     port_clear_hours: float = 1.5
 

@@ -48,6 +48,10 @@ POLICY = {
                                  help="the last crew aboard waits for its relief, within its vehicle's life"),
     "advance_relief": Field("bool", default=False,
                             help="bring the next crewed flight forward when the last crew is waiting for it"),
+    "advance_relief_margin_days": Field("float", default=30.0, minimum=0,
+                                        help="a relief brought forward launches no earlier than this many days "
+                                             "before the waiting crew's vehicle must leave (room for slips, a "
+                                             "two-day rendezvous and a handover)"),
     "min_docked_hours": Field("float", default=24.0, minimum=0,
                               help="a healthy vehicle stays docked at least this long (crew transfer, checkout)"),
     "port_clear_hours": Field("float", default=1.5, minimum=0,

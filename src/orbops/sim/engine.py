@@ -76,6 +76,7 @@ class FamilyState:
 
     failed_at: float | None = None
     uncrewed_success_at: float | None = None
+    flew_uncrewed: object = None  # triggered (and renewed) after each good uncrewed flight
 
 
 @dataclass
@@ -134,8 +135,10 @@ class Engine:
         self.stations = {s.id: StationState(s, port_freed=self.env.event(), changed=self.env.event())
                          for s in scenario.stations}
         self.launchers = {lv.id: LauncherState(lv, cleared=self.env.event()) for lv in scenario.launchers}
-        self.families = {lv.family or lv.id: FamilyState() for lv in scenario.launchers}
-        self.pads = {p.id: simpy.PriorityResource(self.env, capacity=len(p.pads)) for p in scenario.spaceports}
+        self.families = {lv.family or lv.id: FamilyState(flew_uncrewed=self.env.event()) for lv in scenario.launchers}
+        # each pad: the time it is free again (after a launch's turnaround, an outage, a repair)
+        self.pads = {p.id: {pad: float("-inf") for pad in p.pads} for p in scenario.spaceports}
+        self.pad_changed = {p.id: self.env.event() for p in scenario.spaceports}
         excluded = set(self.variant.exclude_missions)
         nets = dict(self.variant.net)
         self.missions = {m.id: MissionState(m, net_s=self.clock.to_s(nets.get(m.id, m.net)),
@@ -312,7 +315,7 @@ class Engine:
             if self._crew_of(ms) and fam.failed_at is not None:
                 if self.policy.uncrewed_first:
                     if fam.uncrewed_success_at is None or fam.uncrewed_success_at < fam.failed_at:
-                        yield self.env.timeout(DAY_S)  # look again daily for the first good uncrewed flight
+                        yield fam.flew_uncrewed  # wait for the first good uncrewed flight
                         continue
                     ready = fam.uncrewed_success_at + self.policy.crewed_after_failure_days * DAY_S
                 else:
@@ -331,9 +334,16 @@ class Engine:
         self.windows_considered.append({"mission": mission_id, "vehicle_class": class_id, "outcome": outcome,
                                         "decided_utc": self.clock.iso(self.now), **w.as_dict()})
 
-    def _release_pad(self, spaceport_id: str, request, after_s: float):
-        yield self.env.timeout(after_s)
-        self.pads[spaceport_id].release(request)
+    def _free_pad(self, spaceport_id: str) -> str | None:
+        """A pad of the spaceport free now (the first in the scenario's order), or None."""
+        return next((pad for pad, free_at in self.pads[spaceport_id].items() if free_at <= self.now), None)
+
+    def _hold_pad(self, spaceport_id: str, pad: str, until_s: float) -> None:
+        """Take ``pad`` out of use until ``until_s`` (turnaround, outage, repair)."""
+        pads = self.pads[spaceport_id]
+        pads[pad] = max(pads[pad], until_s)
+        changed, self.pad_changed[spaceport_id] = self.pad_changed[spaceport_id], self.env.event()
+        changed.succeed()
 
     # --- missions ------------------------------------------------------------------------------------
     def _mission(self, ms: MissionState):
@@ -351,20 +361,18 @@ class Engine:
         ms.status = "ready"
         self._log("mission_ready", subject=m.id, station=m.station, vehicle=m.vehicle, crew=self._crew_of(ms),
                   detail=f"no earlier than {self.clock.iso(ms.net_s)}" + (f", slipped {slip:.1f} d" if slip else ""))
-        pad = None
         while True:
             yield from self._launcher_ready(ms)
-            if pad is None:
-                pad = self.pads[vc.spaceport].request(priority=1)
-                yield pad
-                continue  # the launcher may have been grounded while we waited for the pad
+            free_at = min(self.pads[vc.spaceport].values())
+            if free_at > self.now:  # every pad in turnaround, out of service or under repair
+                yield self.env.timeout(free_at - self.now) | self.pad_changed[vc.spaceport]
+                continue
             prep = self.policy.launch_prep_days * DAY_S if ms.uncrewed else 0.0
             w = self.planner.next_window(vc.spaceport, m.station, vc.id, self.clock.to_ns(self.now + prep))
             if w is None or self.clock.to_s(w.launch_ns) > self.end_s:
                 ms.status = "cancelled"
                 self._log("mission_cancelled", subject=m.id, station=m.station, vehicle=m.vehicle,
                           detail="not launched before the end of the scenario")
-                self.pads[vc.spaceport].release(pad)
                 return
             ls = self.launchers[vc.launcher]
             fam = self._family(vc.launcher)
@@ -381,8 +389,12 @@ class Engine:
             if self.now < ls.grounded_until or (fam.failed_at is not None and fam.failed_at > decided):
                 self._considered(w, m.id, vc.id, "passed: launcher grounded meanwhile")
                 continue  # grounded meanwhile: wait again, then take the next window
+            pad = self._free_pad(vc.spaceport)
+            if pad is None:
+                self._considered(w, m.id, vc.id, "passed: no pad free (another launch, an outage or a repair)")
+                continue
             break
-        self.env.process(self._release_pad(vc.spaceport, pad, port_cfg.pad_turnaround_days * DAY_S))
+        self._hold_pad(vc.spaceport, pad, self.now + port_cfg.pad_turnaround_days * DAY_S)
         ms.launch_s, ms.window, ms.status = self.now, w, "launched"
         crew = self._crew_of(ms)
         self.windows_used.append(dict(w.as_dict(), mission=m.id, vehicle_class=vc.id))
@@ -404,12 +416,15 @@ class Engine:
             if u_pad < self.unc.pad_damage_probability.get(vc.spaceport, 0.0):
                 dist = self.unc.pad_repair_days.get(vc.spaceport)
                 repair = dist.sample(draws) if dist is not None else 0.0
-                self.env.process(self._pad_repair(vc.spaceport, self.now + repair * DAY_S, m.id))
+                self.env.process(self._pad_outage(vc.spaceport, pad, self.now + repair * DAY_S,
+                                                  f"damaged by the launch of {m.id} (drawn)"))
         if failure is not None:
             yield from self._launch_failure(ms, crew, grounding)
             return
         if not crew:
             fam.uncrewed_success_at = self.now
+            flew, fam.flew_uncrewed = fam.flew_uncrewed, self.env.event()
+            flew.succeed()
         self._wake_docked(m.station)  # e.g. a damaged vehicle makes room for its replacement
         yield self.env.timeout(max(0.0, self.clock.to_s(w.docking_ns) - self.now))
         st = self.stations[m.station]
@@ -530,8 +545,9 @@ class Engine:
             pending = self._pending_crewed(v.station)
             if pending:
                 # bring the relief forward only if, as planned, it would come after this vehicle must leave
-                if self.policy.advance_relief and pending[0].net_s + 3 * DAY_S > v.latest_undock_s:
-                    self._advance(pending[0])
+                must_leave = self._latest_undock(v)
+                if self.policy.advance_relief and pending[0].net_s + pending[0].slip_s + 3 * DAY_S > must_leave:
+                    self._advance(pending[0], must_leave)
                 return None  # the last crew aboard waits for a relief (its life still caps the wait)
         if own_crew and relief is not None:
             if relief.status == "docked":
@@ -550,14 +566,17 @@ class Engine:
                    and not (ms.mission.standby and not ms.ordered.triggered)]
         return sorted(pending, key=lambda ms: (ms.net_s, ms.mission.id))
 
-    def _advance(self, ms: MissionState) -> None:
-        """Bring a mission's no-earlier-than date forward to now (policy ``advance_relief``)."""
-        if ms.net_s + ms.slip_s > self.now:
-            old = ms.net_s
+    def _advance(self, ms: MissionState, must_leave_s: float) -> None:
+        """Bring a relief forward (policy ``advance_relief``): no earlier than now, and
+        ``advance_relief_margin_days`` before the waiting crew's vehicle must leave."""
+        target = max(self.now, must_leave_s - self.policy.advance_relief_margin_days * DAY_S)
+        if ms.net_s + ms.slip_s > target:
+            old = ms.net_s + ms.slip_s
             ms.slip_s = 0.0
-            self._reschedule(ms, self.now)
+            self._reschedule(ms, target)
             self._log("mission_advanced", subject=ms.mission.id, station=ms.mission.station, vehicle=ms.mission.vehicle,
-                      detail=f"from {self.clock.iso(old)}: the last crew aboard is waiting for its relief")
+                      detail=f"from {self.clock.iso(old)} to {self.clock.iso(target)}: the last crew aboard must "
+                             f"leave by {self.clock.iso(must_leave_s)}")
 
     def _reschedule(self, ms: MissionState, net_s: float) -> None:
         """Move a mission's no-earlier-than date (earlier or later) and wake it to wait for the new one."""
@@ -565,17 +584,25 @@ class Engine:
         woken, ms.rescheduled = ms.rescheduled, self.env.event()
         woken.succeed()
 
+    def _latest_undock(self, v: VehicleState) -> float:
+        """The last undocking whose return lands at a landing opportunity within the certified life."""
+        vc = v.vclass
+        latest = v.life_end_s
+        if vc.landing is not None:
+            last = self.planner.landing_between(v.station, vc.landing, self.clock.to_ns(self.now),
+                                                self.clock.to_ns(latest + vc.return_s), last=True)
+            if last is not None:
+                latest = self.clock.to_s(last.time_ns) - vc.return_s
+        v.latest_undock_s = latest
+        return latest
+
     def _undock_time(self, v: VehicleState, desired: float | None) -> float:
         """Undocking time: the return reaches a landing opportunity, within the certified life."""
         vc = v.vclass
-        latest = v.life_end_s
+        latest_undock = self._latest_undock(v)
         if vc.landing is None:
-            return min(desired if desired is not None else latest, latest)
+            return min(desired if desired is not None else latest_undock, latest_undock)
         ret = vc.return_s
-        last = self.planner.landing_between(v.station, vc.landing, self.clock.to_ns(self.now),
-                                            self.clock.to_ns(latest + ret), last=True)
-        latest_undock = self.clock.to_s(last.time_ns) - ret if last is not None else latest
-        v.latest_undock_s = latest_undock
         if desired is None:
             return max(self.now, latest_undock)
         nxt = self.planner.landing_between(v.station, vc.landing, self.clock.to_ns(max(desired, self.now) + ret))
@@ -624,15 +651,13 @@ class Engine:
         self._damage(Contingency("vehicle_damage", v.serial, note="anomaly (drawn): no longer fit to bring crew home",
                                  replacement=standby.mission.id if standby else None, replacement_ready_days=ready))
 
-    def _pad_repair(self, spaceport_id: str, until_s: float, cause: str):
-        """A pad damaged by a launch is out of service until ``until_s`` (drawn repair time)."""
-        req = self.pads[spaceport_id].request(priority=0)
-        yield req
-        self._log("pad_outage_start", subject=spaceport_id, detail=f"damaged by the launch of {cause} (drawn); "
-                                                                  f"repaired by {self.clock.iso(until_s)}")
+    def _pad_outage(self, spaceport_id: str, pad: str, until_s: float, why: str):
+        """``pad`` is out of service from now until ``until_s`` (an outage, or a repair after launch damage)."""
+        self._hold_pad(spaceport_id, pad, until_s)
+        self._log("pad_outage_start", subject=f"{spaceport_id}/{pad}",
+                  detail=f"{why}; back in service {self.clock.iso(until_s)}")
         yield self.env.timeout(max(0.0, until_s - self.now))
-        self.pads[spaceport_id].release(req)
-        self._log("pad_outage_end", subject=spaceport_id)
+        self._log("pad_outage_end", subject=f"{spaceport_id}/{pad}")
 
     def _life_limit(self, v: VehicleState):
         if v.life_end_s > self.end_s:
@@ -700,12 +725,7 @@ class Engine:
             self._ground(c.target, self.clock.to_s(c.end), c.note or "grounded")
         elif c.kind == "pad_outage":
             spaceport, _, pad = c.target.partition("/")
-            req = self.pads[spaceport].request(priority=0)
-            self._log("pad_outage_start", subject=c.target, detail=c.note)
-            yield req
-            yield self.env.timeout(max(0.0, self.clock.to_s(c.end) - self.now))
-            self.pads[spaceport].release(req)
-            self._log("pad_outage_end", subject=c.target)
+            yield from self._pad_outage(spaceport, pad, self.clock.to_s(c.end), c.note or "out of service")
         elif c.kind == "vehicle_damage":
             self._damage(c)
 
