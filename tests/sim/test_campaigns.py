@@ -165,12 +165,22 @@ def test_corrupt_rows_are_redone_and_an_unreadable_store_is_set_aside(serial_fla
     run_campaign(CampaignSpec(FLAGSHIP, 40, 7), out, workers=1, resume=True, progress=Progress(note=notes.append))
     assert any("failed their checksum" in n and "5" in n for n in notes)
     assert _checksums(out) == reference
+    with sqlite3.connect(out / STORE_FILE) as conn:  # damage the header of the runs table's root page
+        root, = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'runs'").fetchone()
+        page_size, = conn.execute("PRAGMA page_size").fetchone()
+    data = bytearray((out / STORE_FILE).read_bytes())
+    data[(root - 1) * page_size:(root - 1) * page_size + 64] = b"\xff" * 64
+    (out / STORE_FILE).write_bytes(bytes(data))
+    from orbops.campaigns import CorruptStore, open_store
+    with pytest.raises(CorruptStore):
+        open_store(out)
+    assert not (out / STORE_FILE).exists() and len(list(out.glob("campaign.sqlite.corrupt-*"))) == 1
     (out / STORE_FILE).write_bytes(b"this is not a database" * 100)
     done = _cli("campaign", str(FLAGSHIP), "--runs", "10", "--out", str(out), "--seed", "7", "--resume",
                 "--workers", "1")
     assert done.returncode == 0, done.stderr
     assert "moved to campaign.sqlite.corrupt-" in done.stderr
-    assert list(out.glob("campaign.sqlite.corrupt-*"))
+    assert len(list(out.glob("campaign.sqlite.corrupt-*"))) >= 1
     assert _checksums(out) == {k: v for k, v in reference.items() if k < 10}
 
 

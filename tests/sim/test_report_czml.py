@@ -229,3 +229,19 @@ def test_cli_report_and_export(played, tmp_path):
                                "--step")):
         done = cli(*args)
         assert done.returncode == code and words in done.stderr and "Traceback" not in done.stderr
+
+
+def test_czml_and_report_of_a_run_that_ends_mid_flight(tmp_path):
+    from orbops.outputs import read_run_dir, write_run_dir
+    from orbops.sim import Planner, run_scenario
+
+    from .test_engine_rules import _edited
+    sc = _edited(tmp_path, ('end = "2026-06-30T00:00:00Z"', 'end = "2025-10-31T16:00:00Z"'),
+                 ('net = "2026-04-20T00:00:00Z"     # ASSUMPTION', 'net = "2025-10-31T15:00:00Z"     #'),
+                 ('net = "2026-04-20T00:00:00Z"     # after', 'net = "2025-10-31T15:00:00Z"     #'))
+    out = write_run_dir(tmp_path / "run", run_scenario(sc, Planner(sc), variants=["no-damage"]))
+    doc = build_czml(read_run_dir(out))
+    sz21 = next(d for d in doc if d["id"] == "vehicle/Shenzhou 21")
+    assert sz21["availability"].endswith("2025-10-31T16:00:00.000Z")  # launched, still flying at the end
+    assert "cartesian" in sz21["position"][0]
+    assert build_report(out).exists()

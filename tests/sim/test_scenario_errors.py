@@ -56,6 +56,17 @@ def test_the_unedited_copy_is_valid(tmp_path):
     (('exclude_missions = ["shenzhou-backup"]', 'exclude_missions = ["shenzhou-backup", "nope"]'),
      "variants[0].exclude_missions[1]", "unknown mission 'nope'"),
     (('net = "2011-10-20T00:00:00Z"', 'net = "20 October 2011"'), "missions[1].net", "is not an ISO 8601 UTC time"),
+    (('launch_failure_probability = { soyuz-u = 0.02,', 'launch_failure_probability = { soyuz-u = 1.5,'),
+     "uncertainty.launch_failure_probability.soyuz-u", "is not a probability"),
+    (('weights = [0.7, 0.15, 0.1, 0.05] } }', 'weights = [0, 0, 0, 0] } }'),
+     "uncertainty.launch_slip_days.long-march-2f.weights", "add up to 0"),
+    (('anomaly_rate_per_year = { soyuz-tma = 0.03,', 'anomaly_rate_per_year = { soyuz-tmx = 0.03,'),
+     "uncertainty.anomaly_rate_per_year.soyuz-tmx", "unknown vehicle class 'soyuz-tmx'"),
+    (('soyuz-u = { dist = "triangular", low = 30, mode = 60, high = 150 }',
+      'soyuz-u = { dist = "exponential", mean = -2 }'),
+     "uncertainty.grounding_days_after_failure.soyuz-u.mean", "must be positive"),
+    (('soyuz-u = { dist = "triangular", low = 30, mode = 60, high = 150 }', 'soyuz-u = { dist = "gamma", k = 2 }'),
+     "uncertainty.grounding_days_after_failure.soyuz-u.dist", "'gamma' is not one of"),
 ])
 def test_one_problem_names_its_key_path(tmp_path, edit, key_path, expected):
     with pytest.raises(ScenarioError) as info:

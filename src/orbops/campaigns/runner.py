@@ -16,6 +16,7 @@ import importlib.util
 import multiprocessing
 import os
 import time
+import uuid
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -94,16 +95,16 @@ def _chunks(todo: list[tuple[int, int]], workers: int) -> list[list[tuple[int, i
 
 def _run_local(scenario, planner, todo: list[tuple[int, int]], workers: int, progress: Progress
                ) -> Iterator[PackedRun]:
-    """Runs on ``workers`` local processes; a dead worker's runs are retried on a fresh pool."""
-    attempts: dict[int, int] = {}
+    """Runs on ``workers`` local processes; when a worker dies, the unfinished runs go to a fresh pool."""
+    breaks = 0
     pending = list(todo)
     while pending:
         seeds = dict(pending)
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(scenario, planner),
                                    mp_context=_CONTEXT)
-        futures = {pool.submit(_local_task, chunk): chunk for chunk in _chunks(pending, workers)}
-        pending = []
+        chunks, pending = _chunks(pending, workers), []
         try:
+            futures = {pool.submit(_local_task, chunk): chunk for chunk in chunks}
             while futures:
                 done, _ = wait(futures, return_when=FIRST_COMPLETED)
                 for fut in done:
@@ -113,12 +114,10 @@ def _run_local(scenario, planner, todo: list[tuple[int, int]], workers: int, pro
                         seeds.pop(packed.run, None)
         except BrokenProcessPool:
             lost = sorted(seeds)
-            for index in lost:
-                attempts[index] = attempts.get(index, 0) + 1
-                if attempts[index] >= MAX_ATTEMPTS:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise OrbopsError(f"run {index} killed its worker process {attempts[index]} times; "
-                                      "giving up (the finished runs are stored: --resume continues)") from None
+            breaks += 1
+            if breaks >= MAX_ATTEMPTS:
+                raise OrbopsError(f"worker processes died {breaks} times (last with runs {_ranges(lost)} unfinished); "
+                                  "giving up: the finished runs are stored and --resume continues") from None
             progress.note(f"a worker process died; retrying {len(lost)} unfinished run(s) "
                           f"(runs {_ranges(lost)}) on new workers")
             pending = [(i, seeds[i]) for i in lost]
@@ -148,8 +147,9 @@ def _run_dask(scenario, planner, todo: list[tuple[int, int]], address: str, prog
         shared_scenario = client.scatter(scenario, broadcast=True)
         shared_planner = client.scatter(planner, broadcast=True)
         chunks = _chunks(todo, max(1, n_workers))
+        token = uuid.uuid4().hex[:12]  # keys unique to this campaign process, whatever else the cluster runs
         futures = [client.submit(_dask_task, shared_scenario, shared_planner, chunk, retries=MAX_ATTEMPTS - 1,
-                                 key=f"orbops-runs-{chunk[0][0]}-{chunk[-1][0]}-{chunk[0][1]}", pure=False)
+                                 key=f"orbops-{token}-runs-{chunk[0][0]}-{chunk[-1][0]}", pure=False)
                    for chunk in chunks]
         for fut in as_completed(futures, loop=client.loop):
             try:
@@ -188,12 +188,13 @@ def run_campaign(spec: CampaignSpec, out: Path, *, workers: int | None = None, s
             if not resume:
                 raise OrbopsError(f"{out} already holds a campaign ({store.count()} runs stored): add --resume to "
                                   "continue it, or choose another --out")
-            changed = [k for k in ("scenario_sha256", "campaign_seed") if meta.get(k) != identity[k]]
+            changed = [k for k in ("scenario_sha256", "campaign_seed", "orbops_version") if meta.get(k) != identity[k]]
             if changed:
                 raise OrbopsError(f"{out} holds a campaign of {meta.get('scenario_file')} with seed "
                                   f"{meta.get('campaign_seed')}; this one differs in "
-                                  f"{' and '.join(k.replace('_sha256', ' file contents') for k in changed)}: "
-                                  "resume it with the same scenario and --seed, or choose another --out")
+                                  f"{' and '.join(k.replace('_sha256', ' file contents') for k in changed)} (stored: "
+                                  f"orbops {meta.get('orbops_version')}): resume it with the same scenario, --seed "
+                                  "and orbops version, or choose another --out")
         elif existing and not resume:
             raise OrbopsError(f"{out} is not empty and holds no campaign: choose an empty or new --out")
         store.set_meta({**identity, "runs": max(spec.runs, int(meta.get("runs", 0)))})
@@ -205,21 +206,20 @@ def run_campaign(spec: CampaignSpec, out: Path, *, workers: int | None = None, s
         progress.started(spec.runs, spec.runs - len(todo))
         t0 = time.perf_counter()
         ran = 0
+        used = None if scheduler else (workers or max(1, min(len(todo), os.cpu_count() or 1)))
         if todo:
             planner = Planner(scenario).prepare()  # the geometry, computed once for every run
             if scheduler:
                 results = _run_dask(scenario, planner, todo, scheduler, progress)
             else:
-                n = workers or max(1, min(len(todo), os.cpu_count() or 1))
-                results = (_serial(scenario, planner, todo) if n == 1 else
-                           _run_local(scenario, planner, todo, n, progress))
+                results = (_serial(scenario, planner, todo) if used == 1 else
+                           _run_local(scenario, planner, todo, used, progress))
             for result in results:
                 store.add(result)
                 ran += 1
                 progress.advanced(result)
         return {"runs": spec.runs, "ran": ran, "already": spec.runs - len(todo), "redone": bad,
-                "seconds": time.perf_counter() - t0, "workers": None if scheduler else (workers or os.cpu_count()),
-                "scheduler": scheduler}
+                "seconds": time.perf_counter() - t0, "workers": used, "scheduler": scheduler}
     finally:
         store.close()
 

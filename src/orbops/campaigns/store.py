@@ -165,12 +165,17 @@ class ResultStore:
 def open_store(directory: Path) -> ResultStore:
     """Open (or create) the store; a file SQLite cannot read is moved aside, never read as data."""
     path = Path(directory) / STORE_FILE
+    store = None
     try:
         store = ResultStore(directory)
-        store.conn.execute("PRAGMA quick_check").fetchall()
+        check = store.conn.execute("PRAGMA quick_check").fetchall()
+        if check != [("ok",)]:
+            raise sqlite3.DatabaseError("; ".join(str(row[0]) for row in check[:3]))
         store.conn.execute("SELECT COUNT(*) FROM runs").fetchone()
         return store
     except sqlite3.DatabaseError as exc:
+        if store is not None:
+            store.close()
         aside = path.with_name(f"{STORE_FILE}.corrupt-{int(time.time())}")
         path.replace(aside)
         for extra in ("-wal", "-shm"):

@@ -110,10 +110,14 @@ def summarize(rows: list[dict], stations: list[str], thresholds: Thresholds = Th
         for sid in stations:
             if f"{sid}_decrewed" not in sub[0]:
                 continue
-            outcomes[f"{sid}_decrewed"] = _probability([r[f"{sid}_decrewed"] for r in sub])
-            outcomes[f"{sid}_lifeboat_gap"] = _probability([r[f"{sid}_lifeboat_gap_hours"] > thresholds.lifeboat_hours
-                                                            for r in sub])
-        outcomes["rotation_slip"] = _probability([r["max_crew_launch_slip_days"] > thresholds.slip_days for r in sub])
+            outcomes[f"{sid}_decrewed"] = dict(_probability([r[f"{sid}_decrewed"] for r in sub]),
+                                               outcome="decrewed", station=sid)
+            outcomes[f"{sid}_lifeboat_gap"] = dict(
+                _probability([r[f"{sid}_lifeboat_gap_hours"] > thresholds.lifeboat_hours for r in sub]),
+                outcome="lifeboat_gap", station=sid)
+        outcomes["rotation_slip"] = dict(
+            _probability([r["max_crew_launch_slip_days"] > thresholds.slip_days for r in sub]),
+            outcome="rotation_slip", station=None)
         out["variants"][vid] = {"name": (variant_names or {}).get(vid, vid), "runs": len(sub), "metrics": metrics,
                                 "outcomes": outcomes}
     return out

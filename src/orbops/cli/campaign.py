@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -70,7 +69,7 @@ def campaign_command(scenario, runs, out, seed, workers, scheduler, resume, life
             bar_holder["bar"].__exit__(None, None, None)
     summary = write_campaign_outputs(out, Thresholds(lifeboat_threshold_hours, slip_threshold_days), upto=runs)
     rate = outcome["ran"] / outcome["seconds"] if outcome["seconds"] > 0 and outcome["ran"] else 0.0
-    where = outcome["scheduler"] or f"{outcome['workers'] or os.cpu_count()} local worker(s)"
+    where = outcome["scheduler"] or f"{outcome['workers']} local worker(s)"
     if as_json:
         print_json(summary)
     else:

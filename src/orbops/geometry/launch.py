@@ -319,6 +319,7 @@ def approach_path(orbits: Orbits, target, site: Site, launch_ns: int, docking_ns
     obj = target if isinstance(target, (int, np.integer)) else orbits.index(target)
     single = OneObject(orbits, obj)
     insert_ns = launch_ns + int(round(ascent.ascent_s * 1e9))
+    docking_ns = max(int(docking_ns), insert_ns)  # at least the ascent
     step = max(1, int(step_s * 1e9))
     t = np.unique(np.r_[np.arange(launch_ns, docking_ns, step, dtype=np.int64), insert_ns, docking_ns])
     t = t[(t >= launch_ns) & (t <= docking_ns)]

@@ -119,9 +119,9 @@ def _write_html(out: Path, summary: dict, rows: list[dict], stations: list[str],
     header = ["outcome", *[summary["variants"][v]["name"] for v in variants]]
     table = []
     for key in outcome_keys:
-        kind = key.split("_", 1)[1] if key != "rotation_slip" else key
-        sid = key.split("_", 1)[0] if key != "rotation_slip" else ""
-        label = summary["outcomes"].get(kind, key) + (f" ({sid})" if sid else "")
+        first = summary["variants"][variants[0]]["outcomes"][key]
+        sid = first["station"]
+        label = summary["outcomes"][first["outcome"]] + (f" ({sid})" if sid else "")
         cells = []
         for v in variants:
             o = summary["variants"][v]["outcomes"][key]

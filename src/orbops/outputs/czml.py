@@ -162,8 +162,9 @@ def _vehicle_positions(view, flight, vc, ports, zones, window, orbits, obj, stat
     dock_ns = flight.docking_ns if flight.docking_ns is not None else (docked[0].start_ns if docked else None)
     if flight.launch_ns is not None and window is not None:
         site = ports[vc["spaceport"]]["site"]["site"]
-        end = dock_ns if dock_ns is not None else (flight.landing_ns or flight.launch_ns)
-        end = min(end, to_ns(window["docking_utc"])) if window.get("docking_utc") else end
+        planned = to_ns(window["docking_utc"]) if window.get("docking_utc") else None
+        end = dock_ns if dock_ns is not None else (planned or flight.landing_ns or flight.launch_ns)
+        end = min(end, planned) if planned is not None else end
         if flight.failed:
             end = flight.launch_ns + int(round(vc["ascent"]["ascent_s"] * 1e9))
         ascent = Ascent(**{k: v for k, v in vc["ascent"].items() if k in Ascent.__dataclass_fields__})

@@ -366,6 +366,17 @@ class _Builder:
         if ok and kind in ("normal", "lognormal") and params["sd" if kind == "normal" else "sigma"] < 0:
             self.fail(path, "the spread must not be negative")
             ok = False
+        location = {"fixed": "value", "uniform": "low", "triangular": "low", "lognormal": "median",
+                    "exponential": "mean"}.get(kind)
+        if ok and location and (params[location] < 0 or (kind in ("lognormal", "exponential")
+                                                          and params[location] == 0)):
+            self.fail(f"{path}.{location}", f"{params[location]!r} must be "
+                                            f"{'positive' if kind in ('lognormal', 'exponential') else 'at least 0'} "
+                                            "(days)")
+            ok = False
+        if ok and kind == "empirical" and "weights" in params and sum(params["weights"]) <= 0:
+            self.fail(f"{path}.weights", "the weights add up to 0: expected some positive weight")
+            ok = False
         return Distribution(kind, tuple(params.items())) if ok else None
 
     def rotations(self, raw, vehicles, crew, missions) -> None:

@@ -794,12 +794,13 @@ def run_scenario(scenario: Scenario, planner: Planner | None = None, *, seed: in
     """
     planner = planner or Planner(scenario)
     seed = scenario.seed if seed is None else seed
-    chosen = scenario.variants or (Variant("base", "base"),)
+    every = scenario.variants or (Variant("base", "base"),)
+    chosen = every
     if variants:
         names = set(variants)
-        chosen = tuple(v for v in chosen if v.id in names)
+        chosen = tuple(v for v in every if v.id in names)
         if not chosen:
             raise OrbopsError(f"no variant named {', '.join(sorted(names))}: expected one of "
-                              f"{', '.join(v.id for v in scenario.variants)}")
+                              f"{', '.join(v.id for v in every)}")
     return [Engine(scenario, planner, variant=v, seed=seed, observer=observer, stochastic=stochastic).run()
             for v in chosen]
