@@ -465,20 +465,31 @@ class _Builder:
             self.fail(path, f"{station}'s inclination {inc:.2f} deg is outside what {sp.site.name} launches "
                       f"({sp.site.min_inclination_deg:g} to {sp.site.max_inclination_deg:g} deg)")
 
-    def spaceport(self, p: str, e: dict) -> Spaceport | None:
-        base = None
+    def named_place(self, p: str, e: dict, known: dict, what: str):
+        """The place named by ``e["place"]`` in ``known`` (None after reporting an unknown name, or when the
+        table gives its own coordinates)."""
         if e["place"] is not None:
-            base = launch_sites().get(e["place"])
-            if base is None:
-                self.fail(f"{p}.place", f"unknown launch site {e['place']!r}: expected one of "
-                          f"{', '.join(sorted(launch_sites()))}, or lat_deg/lon_deg")
-        elif e["lat_deg"] is None or e["lon_deg"] is None:
+            found = known.get(e["place"])
+            if found is None:
+                self.fail(f"{p}.place", f"unknown {what} {e['place']!r}: expected one of "
+                          f"{', '.join(sorted(known))}, or lat_deg/lon_deg")
+            return found
+        if e["lat_deg"] is None or e["lon_deg"] is None:
             self.fail(p, "expected place = NAME, or lat_deg and lon_deg")
+        return None
+
+    def own_site(self, p: str, e: dict) -> Site | None:
+        """The table's own ``lat_deg``/``lon_deg``/``alt_m`` as a Site (None after reporting a bad one)."""
         try:
-            site = base.site if base else Site(e["lat_deg"] or 0.0, e["lon_deg"] or 0.0, (e["alt_m"] or 0.0) / 1000.0,
-                                               e["name"] or e["id"] or "")
+            return Site(e["lat_deg"] or 0.0, e["lon_deg"] or 0.0, (e["alt_m"] or 0.0) / 1000.0, e["name"] or e["id"] or "")
         except OrbopsError as exc:
             self.fail(p, str(exc))
+            return None
+
+    def spaceport(self, p: str, e: dict) -> Spaceport | None:
+        base = self.named_place(p, e, launch_sites(), "launch site")
+        site = base.site if base else self.own_site(p, e)
+        if site is None:
             return None
         directions = tuple(e["directions"]) if e["directions"] else (base.directions if base else ("northeast", "southeast"))
         for d in directions:
@@ -492,20 +503,13 @@ class _Builder:
         return Spaceport(e["id"], ls, tuple(e["pads"] or ()), e["pad_turnaround_days"])
 
     def landing_site(self, p: str, e: dict) -> LandingSite | None:
-        zone = None
-        if e["place"] is not None:
-            zone = landing_zones().get(e["place"])
-            if zone is None:
-                self.fail(f"{p}.place", f"unknown landing zone {e['place']!r}: expected one of "
-                          f"{', '.join(sorted(landing_zones()))}, or lat_deg/lon_deg")
+        zone = self.named_place(p, e, landing_zones(), "landing zone")
+        if zone is None:
+            site = None if e["place"] is not None else self.own_site(p, e)
+            if site is None:
                 return None
-        elif e["lat_deg"] is None or e["lon_deg"] is None:
-            self.fail(p, "expected place = NAME, or lat_deg and lon_deg")
-            return None
-        else:
-            zone = LandingZone(e["name"] or e["id"], Site(e["lat_deg"], e["lon_deg"], (e["alt_m"] or 0.0) / 1000.0),
-                               e["cross_range_km"] or 150.0)
-        if e["cross_range_km"] is not None and zone is not None:
+            zone = LandingZone(e["name"] or e["id"], site, e["cross_range_km"] or 150.0)
+        if e["cross_range_km"] is not None:
             zone = LandingZone(zone.name, zone.site, e["cross_range_km"], zone.source)
         return LandingSite(e["id"], zone, e["daylight_only"], e["min_sun_elevation_deg"])
 
