@@ -44,7 +44,7 @@ def main() -> int:
         for label, kwargs in setups:
             with tempfile.TemporaryDirectory() as tmp:
                 t0 = time.perf_counter()
-                outcome = run_campaign(spec, Path(tmp), **kwargs)
+                run_campaign(spec, Path(tmp), **kwargs)
                 wall = time.perf_counter() - t0
                 with sqlite3.connect(Path(tmp) / STORE_FILE) as conn:
                     stores[label] = dict(conn.execute("SELECT run, checksum FROM runs"))

@@ -11,7 +11,6 @@ from orbops.constants import WGS72_MU_KM3_S2, WGS72_RADIUS_KM
 from orbops.geometry import (Ascent, LaunchSite, Orbits, catch_up_deg_per_rev, choose_profile, circular_period_s,
                              j2_nodal_rate_deg_day, landing_opportunities, landing_zone, launch_site,
                              launch_windows, plane_geometry, sun_elevation_deg)
-from orbops.geometry.search import time_grid
 
 from .conftest import ns, sf_time
 

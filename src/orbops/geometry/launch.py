@@ -32,7 +32,7 @@ from ..errors import OrbopsError
 from ..frames import Site, itrs_to_teme
 from ..timescales import format_utc
 from .orbits import OneObject, Orbits
-from .rendezvous import RendezvousProfile, argument_of_latitude_deg, choose_profile
+from .rendezvous import RendezvousProfile, argument_of_latitude_deg
 from .search import find_crossings
 
 __all__ = ["LaunchSite", "Ascent", "LaunchWindow", "Passages", "launch_windows", "inplane_passages", "assess",

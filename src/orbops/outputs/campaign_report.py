@@ -14,13 +14,13 @@ import numpy as np
 
 from ..campaigns import ResultStore, Thresholds, flatten, run_columns, summarize
 from .atomic import atomic_path, atomic_write_text
-from .plots import plt
 from .html import CSS, Images, escape as _e, table as _table
+from .maps import TRACK_COLORS
+from .plots import plt
 
 __all__ = ["write_campaign_outputs", "plot_histogram", "plot_cdf", "CAMPAIGN_FILES"]
 
 CAMPAIGN_FILES = ("runs.parquet", "runs.csv", "summary.json", "summary.html")
-_COLORS = ("tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange", "tab:brown")
 
 
 def plot_histogram(ax, values: dict[str, np.ndarray], xlabel: str, title: str = ""):
@@ -31,7 +31,7 @@ def plot_histogram(ax, values: dict[str, np.ndarray], xlabel: str, title: str = 
     for k, (name, v) in enumerate(values.items()):
         v = np.asarray(v, dtype=float)
         ax.hist(v, bins=bins, weights=np.full(len(v), 1.0 / max(1, len(v))), histtype="step", lw=1.6,
-                color=_COLORS[k % len(_COLORS)], label=f"{name} (mean {v.mean():.3g})")
+                color=TRACK_COLORS[k % len(TRACK_COLORS)], label=f"{name} (mean {v.mean():.3g})")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("share of runs")
     ax.set_title(title or xlabel)
@@ -45,7 +45,7 @@ def plot_cdf(ax, values: dict[str, np.ndarray], xlabel: str, title: str = ""):
     for k, (name, v) in enumerate(values.items()):
         v = np.sort(np.asarray(v, dtype=float))
         y = np.arange(1, len(v) + 1) / max(1, len(v))
-        ax.step(v, y, where="post", lw=1.6, color=_COLORS[k % len(_COLORS)], label=name)
+        ax.step(v, y, where="post", lw=1.6, color=TRACK_COLORS[k % len(TRACK_COLORS)], label=name)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("fraction of runs at or below")
     ax.set_ylim(0, 1.02)

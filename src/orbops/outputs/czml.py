@@ -19,13 +19,13 @@ import numpy as np
 
 from ..elements import load_catalog
 from ..errors import OrbopsError
-from ..frames import Site, geodetic_to_ecef, teme_to_itrs
-from ..geometry import Ascent, Orbits
+from ..frames import geodetic_to_ecef, teme_to_itrs
+from ..geometry import Orbits
 from ..geometry.launch import approach_path
 from ..timescales import NS_PER_DAY, format_utc
 from .atomic import atomic_write_text
 from .rundir import read_run_dir
-from .runview import run_views, to_ns
+from .runview import ascent_of, run_views, site_of, to_ns
 
 __all__ = ["build_czml", "write_czml", "export_span", "DEFAULT_SPAN_DAYS"]
 
@@ -167,9 +167,8 @@ def _vehicle_positions(view, flight, vc, ports, zones, window, orbits, obj, stat
         end = min(end, planned) if planned is not None else end
         if flight.failed:
             end = flight.launch_ns + int(round(vc["ascent"]["ascent_s"] * 1e9))
-        ascent = Ascent(**{k: v for k, v in vc["ascent"].items() if k in Ascent.__dataclass_fields__})
-        t, r = approach_path(orbits, obj, Site(site["lat_deg"], site["lon_deg"], site["alt_km"]), flight.launch_ns,
-                             max(end, flight.launch_ns + 1), ascent=ascent, step_s=min(step_s, 30.0))
+        t, r = approach_path(orbits, obj, site_of(site), flight.launch_ns,
+                             max(end, flight.launch_ns + 1), ascent=ascent_of(vc), step_s=min(step_s, 30.0))
         keep = (t >= a_ns) & (t <= b_ns)
         if keep.sum() >= 2:
             r_itrs = teme_to_itrs(r[keep], t[keep].astype("datetime64[ns]")) * 1000.0

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from ..elements import load_catalog
-from ..frames import Site, ecef_to_geodetic, teme_to_itrs
-from ..geometry import Ascent, OneObject, Orbits, ground_tracks, split_antimeridian
+from ..frames import ecef_to_geodetic, teme_to_itrs
+from ..geometry import OneObject, Orbits, ground_tracks, split_antimeridian
 from ..geometry.launch import approach_path
 from ..timescales import format_utc
 from .atomic import atomic_write_text
 from .html import CSS, Images, escape as _e, slug as _slug, table as _table
+from .maps import TRACK_COLORS
 from .plots import plt
 from .rundir import read_run_dir
-from .maps import TRACK_COLORS
 from .runplots import plot_approach, plot_crew_seats, plot_ports
-from .runview import VariantView, run_views, to_ns
+from .runview import VariantView, ascent_of, run_views, site_of, to_ns
 
 __all__ = ["build_report", "REPORT_FILE", "approaches"]
 
@@ -74,21 +72,21 @@ def approaches(view: VariantView, scenario: dict, orbits: Orbits | None, *, limi
         if m is None or w.get("docking_utc") is None:
             continue
         vc = classes[w["vehicle_class"]]
-        s = ports[vc["spaceport"]]["site"]["site"]
-        site = Site(s["lat_deg"], s["lon_deg"], s["alt_km"], s.get("name", ""))
+        site = site_of(ports[vc["spaceport"]]["site"]["site"])
         obj = orbits.index(stations[m["station"]]["object"])
         launch, dock = to_ns(w["launch_utc"]), to_ns(w["docking_utc"])
         flight = next((f for f in view.flights.values() if f.mission == m["id"]), None)
-        period_ns = 5.55e12  # about one LEO revolution
+        ascent = ascent_of(vc)
+        one = OneObject(orbits, obj)
+        period_ns = 86400e9 / float(orbits.catalog.mean_motion_rev_day[one.set_row_at(launch)])
         end = min(dock, launch + int(orbits_shown * period_ns))
         if flight is not None and flight.failed:
-            end = launch + int(round(vc["ascent"]["ascent_s"] * 1e9))
-        ascent = Ascent(**{k: v for k, v in vc["ascent"].items() if k in Ascent.__dataclass_fields__})
+            end = launch + int(round(ascent.ascent_s * 1e9))
         t, r = approach_path(orbits, obj, site, launch, dock, ascent=ascent, step_s=step_s)
         keep = t <= end
         t, r = t[keep], r[keep]
         lat, lon, _ = ecef_to_geodetic(teme_to_itrs(r, t.astype("datetime64[ns]")))
-        station_track = ground_tracks(OneObject(orbits, obj), t)[0]
+        station_track = ground_tracks(one, t)[0]
         out.append({"label": m.get("name") or m["id"], "mission": m["id"], "station_name": stations[m["station"]]["id"],
                     "chaser": split_antimeridian(lon, lat), "station": station_track.segments(),
                     "launch_utc": w["launch_utc"], "failed": bool(flight and flight.failed)})
@@ -195,14 +193,13 @@ def _places(sc: dict, view: VariantView) -> list:
         s = port["site"]["site"]
         if ("^", s["name"]) not in seen:
             seen.add(("^", s["name"]))
-            out.append((s["name"].split(" (")[0], Site(s["lat_deg"], s["lon_deg"], s["alt_km"]), "^"))
+            out.append((s["name"].split(" (")[0], site_of(s), "^"))
         if vc.get("landing"):
             zone = next(z for z in sc["landing_sites"] if z["id"] == vc["landing"])["zone"]
             z = zone["site"]
             if ("s", z["name"]) not in seen:
                 seen.add(("s", z["name"]))
-                out.append((zone["name"].split(",")[0].split(" (")[0], Site(z["lat_deg"], z["lon_deg"], z["alt_km"]),
-                            "s"))
+                out.append((zone["name"].split(",")[0].split(" (")[0], site_of(z), "s"))
     return out
 
 

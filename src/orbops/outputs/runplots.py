@@ -9,7 +9,7 @@ from __future__ import annotations
 import matplotlib.dates as mdates
 import numpy as np
 
-from .maps import TRACK_COLORS, draw_places, draw_world
+from .maps import draw_places, draw_world
 from .plots import plt  # noqa: F401  (Agg backend selected there)
 from .runview import to_ns
 

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..frames import Site
+from ..geometry import Ascent
 from ..timescales import parse_utc
 
-__all__ = ["DockedInterval", "Flight", "VariantView", "run_views", "to_ns"]
+__all__ = ["DockedInterval", "Flight", "VariantView", "run_views", "to_ns", "site_of", "ascent_of"]
 
 CONTINGENCY_EVENTS = ("launch_failure", "vehicle_damaged", "launcher_grounded", "pad_outage_start",
                       "vehicle_life_limit", "replacement_ordered", "mission_advanced", "station_decrewed")
@@ -23,6 +25,16 @@ CONTINGENCY_EVENTS = ("launch_failure", "vehicle_damaged", "launcher_grounded", 
 def to_ns(iso: str) -> int:
     """An ISO 8601 UTC time as integer nanoseconds since 1970."""
     return int(parse_utc(iso).astype("datetime64[ns]").astype(np.int64))
+
+
+def site_of(site: dict) -> Site:
+    """A :class:`~orbops.frames.Site` from its ``scenario.json`` form."""
+    return Site(site["lat_deg"], site["lon_deg"], site["alt_km"], site.get("name", ""))
+
+
+def ascent_of(vehicle_class: dict) -> Ascent:
+    """A vehicle class's :class:`~orbops.geometry.Ascent` from its ``scenario.json`` form."""
+    return Ascent(**{k: v for k, v in vehicle_class["ascent"].items() if k in Ascent.__dataclass_fields__})
 
 
 @dataclass

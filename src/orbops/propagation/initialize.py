@@ -61,6 +61,15 @@ def gmst_1982_rad(jd_ut1) -> np.ndarray:
     return np.mod(np.radians(sec / 240.0), TWO_PI)
 
 
+
+def _periodic_coefficients(b: dict, ze, emsq) -> tuple:
+    """One body's lunar-solar periodic coefficients from its ``body`` terms and eccentricity ``ze``."""
+    return (2.0 * b["s1"] * b["s6"], 2.0 * b["s1"] * b["s7"],
+            2.0 * b["s2"] * b["z12"], 2.0 * b["s2"] * (b["z13"] - b["z11"]),
+            -2.0 * b["s3"] * b["z2"], -2.0 * b["s3"] * (b["z3"] - b["z1"]), -2.0 * b["s3"] * (-21.0 - 9.0 * emsq) * ze,
+            2.0 * b["s4"] * b["z32"], 2.0 * b["s4"] * (b["z33"] - b["z31"]), -18.0 * b["s4"] * ze,
+            -2.0 * b["s2"] * b["z22"], -2.0 * b["s2"] * (b["z23"] - b["z21"]))
+
 def _lunar_solar(epoch_days, ecco, argpo, inclo, nodeo, no):
     """Lunar and solar perturbation coefficients at epoch (SDP4 'dscom')."""
     zes, zel = 0.01675, 0.05490
@@ -140,21 +149,12 @@ def _lunar_solar(epoch_days, ecco, argpo, inclo, nodeo, no):
     out = dict(
         zmol=np.fmod(4.7199672 + 0.22997150 * day - gam, TWO_PI),
         zmos=np.fmod(6.2565837 + 0.017201977 * day, TWO_PI),
-        se2=2.0 * sun["s1"] * sun["s6"], se3=2.0 * sun["s1"] * sun["s7"],
-        si2=2.0 * sun["s2"] * sun["z12"], si3=2.0 * sun["s2"] * (sun["z13"] - sun["z11"]),
-        sl2=-2.0 * sun["s3"] * sun["z2"], sl3=-2.0 * sun["s3"] * (sun["z3"] - sun["z1"]),
-        sl4=-2.0 * sun["s3"] * (-21.0 - 9.0 * emsq) * zes,
-        sgh2=2.0 * sun["s4"] * sun["z32"], sgh3=2.0 * sun["s4"] * (sun["z33"] - sun["z31"]),
-        sgh4=-18.0 * sun["s4"] * zes,
-        sh2=-2.0 * sun["s2"] * sun["z22"], sh3=-2.0 * sun["s2"] * (sun["z23"] - sun["z21"]),
-        ee2=2.0 * moon["s1"] * moon["s6"], e3=2.0 * moon["s1"] * moon["s7"],
-        xi2=2.0 * moon["s2"] * moon["z12"], xi3=2.0 * moon["s2"] * (moon["z13"] - moon["z11"]),
-        xl2=-2.0 * moon["s3"] * moon["z2"], xl3=-2.0 * moon["s3"] * (moon["z3"] - moon["z1"]),
-        xl4=-2.0 * moon["s3"] * (-21.0 - 9.0 * emsq) * zel,
-        xgh2=2.0 * moon["s4"] * moon["z32"], xgh3=2.0 * moon["s4"] * (moon["z33"] - moon["z31"]),
-        xgh4=-18.0 * moon["s4"] * zel,
-        xh2=-2.0 * moon["s2"] * moon["z22"], xh3=-2.0 * moon["s2"] * (moon["z23"] - moon["z21"]),
     )
+    # each body's coefficients of (e, i, l, gh, h) periodics, in kernel.third_body_periodics's order
+    out.update(zip(("se2", "se3", "si2", "si3", "sl2", "sl3", "sl4", "sgh2", "sgh3", "sgh4", "sh2", "sh3"),
+                   _periodic_coefficients(sun, zes, emsq)))
+    out.update(zip(("ee2", "e3", "xi2", "xi3", "xl2", "xl3", "xl4", "xgh2", "xgh3", "xgh4", "xh2", "xh3"),
+                   _periodic_coefficients(moon, zel, emsq)))
     return out, sun, moon, emsq, sinim, cosim
 
 

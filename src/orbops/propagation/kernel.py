@@ -193,32 +193,29 @@ def deep_secular(p, t, mm, argpm, nodem, xli, xni, atime, xldot, xndt, xnddt):
     return em, inclm, argpm, mm, nodem, nm
 
 
+def third_body_periodics(zm, ze, e2, e3, i2, i3, l2, l3, l4, gh2, gh3, gh4, h2, h3):
+    """One body's (Sun's or Moon's) periodic terms at mean anomaly ``zm`` of its orbit, eccentricity ``ze``.
+
+    Returns the periodics of ``(e, i, l, gh, h)``.
+    """
+    zf = zm + 2.0 * ze * sin(zm)
+    sinzf, coszf = sincos(zf)
+    f2 = 0.5 * sinzf * sinzf - 0.25
+    f3 = -0.5 * sinzf * coszf
+    return (e2 * f2 + e3 * f3, i2 * f2 + i3 * f3, l2 * f2 + l3 * f3 + l4 * sinzf,
+            gh2 * f2 + gh3 * f3 + gh4 * sinzf, h2 * f2 + h3 * f3)
+
+
 def deep_periodics(p, t, ep, inclp, nodep, argpp, mp):
     """Lunar-solar periodics (SDP4 'dpper'), with Lyddane's form below 0.2 rad.
 
     Returns ``(ep, inclp, nodep, argpp, mp)``.
     """
     zns, zes, znl, zel = 1.19459e-5, 0.01675, 1.5835218e-4, 0.05490
-    zm = p.zmos + zns * t
-    zf = zm + 2.0 * zes * sin(zm)
-    sinzf, coszf = sincos(zf)
-    f2 = 0.5 * sinzf * sinzf - 0.25
-    f3 = -0.5 * sinzf * coszf
-    ses = p.se2 * f2 + p.se3 * f3
-    sis = p.si2 * f2 + p.si3 * f3
-    sls = p.sl2 * f2 + p.sl3 * f3 + p.sl4 * sinzf
-    sghs = p.sgh2 * f2 + p.sgh3 * f3 + p.sgh4 * sinzf
-    shs = p.sh2 * f2 + p.sh3 * f3
-    zm = p.zmol + znl * t
-    zf = zm + 2.0 * zel * sin(zm)
-    sinzf, coszf = sincos(zf)
-    f2 = 0.5 * sinzf * sinzf - 0.25
-    f3 = -0.5 * sinzf * coszf
-    sel = p.ee2 * f2 + p.e3 * f3
-    sil = p.xi2 * f2 + p.xi3 * f3
-    sll = p.xl2 * f2 + p.xl3 * f3 + p.xl4 * sinzf
-    sghl = p.xgh2 * f2 + p.xgh3 * f3 + p.xgh4 * sinzf
-    shll = p.xh2 * f2 + p.xh3 * f3
+    ses, sis, sls, sghs, shs = third_body_periodics(p.zmos + zns * t, zes, p.se2, p.se3, p.si2, p.si3, p.sl2,
+                                                    p.sl3, p.sl4, p.sgh2, p.sgh3, p.sgh4, p.sh2, p.sh3)
+    sel, sil, sll, sghl, shll = third_body_periodics(p.zmol + znl * t, zel, p.ee2, p.e3, p.xi2, p.xi3, p.xl2,
+                                                     p.xl3, p.xl4, p.xgh2, p.xgh3, p.xgh4, p.xh2, p.xh3)
     pe = ses + sel
     pinc = sis + sil
     pl = sls + sll
@@ -372,6 +369,7 @@ NEAR_EARTH_FUNCTIONS = ("fmod2pi", "secular", "mean_elements", "long_period", "k
                         "short_period", "near_earth_state")
 """The kernel of near-earth orbits (the compiled backend vectorises these)."""
 DEEP_SPACE_FUNCTIONS = NEAR_EARTH_FUNCTIONS + ("two_thirds_power", "resonance_step_index", "resonance_rates",
-                                               "resonance_step", "deep_secular", "deep_periodics",
+                                               "resonance_step", "deep_secular", "third_body_periodics",
+                                               "deep_periodics",
                                                "deep_orientation", "deep_space_state")
 """The kernel of deep-space orbits, given the resonance integrator's states."""

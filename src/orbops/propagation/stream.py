@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-import numpy as np
-
 from ..timescales import Times
 from .api import as_catalog, propagate
 from .states import States

@@ -163,12 +163,6 @@ class Engine:
     def _vehicle_class(self, serial: str):
         return self.vehicles[serial].vclass
 
-    def _mission_of_vehicle(self, serial: str) -> MissionState | None:
-        for ms in self.missions.values():
-            if ms.mission.vehicle == serial:
-                return ms
-        return None
-
     def _crew_of(self, ms: MissionState) -> tuple[str, ...]:
         return () if ms.uncrewed else ms.mission.crew
 

@@ -57,6 +57,3 @@ class EventLog:
         if self.observer is not None:
             self.observer(event)
         return event
-
-    def of_kind(self, *kinds: str) -> list[Event]:
-        return [e for e in self.events if e.kind in kinds]
