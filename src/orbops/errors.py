@@ -12,6 +12,7 @@ __all__ = [
     "ElementsError",
     "UnknownObjectError",
     "ScenarioError",
+    "RecordError",
     "OrbopsWarning",
     "ElementsWarning",
     "StaleElementsWarning",
@@ -98,6 +99,17 @@ class ScenarioError(OrbopsError, ValueError):
         self.path = path
         self.problems = list(problems)
         head = f"{path}: {len(self.problems)} problem(s) in the scenario"
+        super().__init__(head + "\n" + "\n".join(f"  {p}" for p in self.problems))
+
+
+class RecordError(OrbopsError, ValueError):
+    """A flight record (CSV) that cannot be read; ``problems`` lists every error, each as
+    ``file:line: column: message``."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = list(problems)
+        head = f"{path}: {len(self.problems)} problem(s) in the flight record"
         super().__init__(head + "\n" + "\n".join(f"  {p}" for p in self.problems))
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "to_datetime64",
     "parse_utc",
     "format_utc",
+    "to_ns",
     "jd_parts",
     "now_utc",
     "Times",
@@ -111,6 +112,15 @@ def format_utc(t, digits: int = 0) -> str:
     ns = (ns + step // 2) // step * step  # rounded to the last digit shown
     text = str(np.datetime_as_string(np.datetime64(ns, "ns"), unit="ns"))
     return text[:20 + digits].rstrip(".") + "Z"
+
+
+def to_ns(t) -> int:
+    """One UTC instant (``datetime64``, ISO string, int ns) as int64 nanoseconds since 1970."""
+    if isinstance(t, (int, np.integer)):
+        return int(t)
+    if isinstance(t, str):
+        t = parse_utc(t)
+    return int(np.datetime64(t, "ns").astype(np.int64))
 
 
 def jd_parts(t) -> tuple[np.ndarray, np.ndarray]:

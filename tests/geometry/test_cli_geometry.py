@@ -49,11 +49,24 @@ def test_windows_json_and_table(run):
     assert table.exit_code == 0 and "northeast" in table.stdout and "southeast" in table.stdout
 
 
-def test_windows_with_profiles(run, tle_dir):
-    r = run("windows", "--site", "baikonur", "--target", "ISS", "--start", "2025-11-20", "--days", "4",
-            "--profiles", str(tle_dir.parent / "scenarios" / "profiles" / "soyuz.toml"), "--json")
+def test_windows_with_a_vehicle_model(run):
+    r = run("windows", "--site", "baikonur-31", "--target", "ISS", "--start", "2025-11-20", "--days", "4",
+            "--vehicle", "soyuz", "--json")
     rows = [w for w in json.loads(r.stdout) if w["feasible"]]
-    assert rows and all(w["profile"] and w["docking_utc"] for w in rows)
+    assert rows and all(w["profile"] in ("2-orbit", "4-orbit", "2-day") and w["docking_utc"] for w in rows)
+
+
+def test_windows_with_a_profiles_file(run, tmp_path):
+    path = tmp_path / "profiles.toml"
+    path.write_text('[[profile]]\nname = "slow"\nrevolutions = 30\nphase_min_deg = 0\nphase_max_deg = 360\n')
+    r = run("windows", "--site", "baikonur", "--target", "ISS", "--start", "2025-11-20", "--days", "2",
+            "--profiles", str(path), "--json")
+    rows = [w for w in json.loads(r.stdout) if w["feasible"]]
+    assert rows and {w["profile"] for w in rows} == {"slow"}
+    path.write_text('[[profile]]\nname = "slow"\nrevolutions = -1\n')
+    r = run("windows", "--site", "baikonur", "--target", "ISS", "--start", "2025-11-20", "--days", "2",
+            "--profiles", str(path))
+    assert r.exit_code == 3 and "profile[0].revolutions" in r.stderr
 
 
 def test_windows_unreachable_target(run):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ from ..errors import OrbopsError
 from ..geometry import (Ascent, LaunchSite, RendezvousProfile, eclipses, ground_tracks, landing_zone,
                         launch_site, launch_windows, parse_site, passes, plane_geometry, terminator)
 from ..geometry.search import time_grid
+from ..ops.vehicles import parse_profiles, vehicle_model
 from ..outputs.atomic import atomic_write_text
 from ..timescales import format_utc
 from .app import cli
@@ -192,22 +194,17 @@ def _site_arg(text: str) -> LaunchSite:
 
 
 def read_profiles(path: str) -> tuple[RendezvousProfile, ...]:
-    """Rendezvous profiles from a TOML file: ``[[profile]]`` tables with name, revolutions,
-    and optionally phase_min_deg, phase_max_deg, docking_s."""
+    """Rendezvous profiles from a TOML file of ``[[profile]]`` tables (keys: ``orbops.ops.vehicles.PROFILE_KEYS``)."""
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise OrbopsError(f"{path}: cannot read rendezvous profiles: {exc}") from None
-    out = []
-    for i, p in enumerate(data.get("profile", [])):
-        try:
-            out.append(RendezvousProfile(str(p["name"]), float(p["revolutions"]), p.get("phase_min_deg"),
-                                         p.get("phase_max_deg"), float(p.get("docking_s", 0.0))))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise OrbopsError(f"{path}: profile[{i}]: expected name and revolutions ({exc})") from None
-    if not out:
+    profiles, problems = parse_profiles(data.get("profile", []), "profile")
+    if problems:
+        raise OrbopsError(f"{path}: " + "; ".join(f"{where}: {msg}" for where, msg in problems))
+    if not profiles:
         raise OrbopsError(f"{path}: no [[profile]] tables")
-    return tuple(out)
+    return profiles
 
 
 @cli.command("windows", short_help="Launch windows: when a site passes under a target's orbital plane.")
@@ -215,38 +212,50 @@ def read_profiles(path: str) -> tuple[RendezvousProfile, ...]:
 @click.option("--target", required=True, metavar="KEY", help="Target object: ISS, CSS, a NORAD id or name.")
 @click.option("--start", required=True, type=UTCTime(), help="Start (UTC).")
 @click.option("--days", type=click.FloatRange(min=0.01), default=7.0, show_default=True)
-@click.option("--lead", "lead_s", type=float, default=0.0, show_default=True, metavar="SECONDS",
-              help="Launch time relative to the in-plane instant (negative: before).")
-@click.option("--ascent", "ascent_s", type=click.FloatRange(min=0), default=530.0, show_default=True, metavar="SECONDS",
-              help="Launch to orbit insertion.")
-@click.option("--insertion-arc", type=float, default=15.0, show_default=True, metavar="DEG",
-              help="Downrange angle of insertion along the target plane.")
-@click.option("--insertion-alt", type=click.FloatRange(min=100), default=200.0, show_default=True, metavar="KM",
-              help="Insertion orbit altitude (for phasing).")
+@click.option("--vehicle", default=None, metavar="MODEL",
+              help="A vehicle model (soyuz, progress, shenzhou, crew-dragon, starliner): its ascent, its profiles "
+                   "as flown at each date, and the branches its site allows crew vehicles.")
+@click.option("--lead", "lead_s", type=float, default=None, metavar="SECONDS",
+              help="Launch time relative to the in-plane instant (negative: before). Default: the vehicle's, else 0.")
+@click.option("--ascent", "ascent_s", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Launch to orbit insertion. Default: the vehicle's, else 530.")
+@click.option("--insertion-arc", type=float, default=None, metavar="DEG",
+              help="Downrange angle of insertion along the target plane. Default: the vehicle's, else 15.")
+@click.option("--insertion-alt", type=click.FloatRange(min=100), default=None, metavar="KM",
+              help="Insertion orbit altitude (for phasing). Default: the vehicle's, else 200.")
 @click.option("--plane-tolerance", type=click.FloatRange(min=0), default=0.0, show_default=True, metavar="DEG",
               help="How far out of the target plane the site may be at launch; the launch slides within it "
                    "to the time nearest the in-plane instant that gives the fastest profile.")
 @click.option("--profiles", "profiles_file", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="TOML file of rendezvous profiles ([[profile]] name, revolutions, phase_min_deg, phase_max_deg, docking_s).")
+              help="TOML file of rendezvous profiles ([[profile]] name, revolutions, phase_min_deg, phase_max_deg, "
+                   "docking_s, lead_s, phasing_alt_km, flown_from, flown_until); replaces the vehicle's.")
 @click.option("--all", "show_all", is_flag=True, help="Also list the windows the site does not permit.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @elements_option
-def windows_command(site, target, start, days, lead_s, ascent_s, insertion_arc, insertion_alt, plane_tolerance,
-                    profiles_file, show_all, as_json, elements):
+def windows_command(site, target, start, days, vehicle, lead_s, ascent_s, insertion_arc, insertion_alt,
+                    plane_tolerance, profiles_file, show_all, as_json, elements):
     """Every instant --site passes through the orbital plane of --target, both branches.
 
     For each: the launch azimuth (inertial, and for the rocket with the Earth's
     rotation), the branch (northeast/southeast), whether the site permits it,
-    the target's phase angle at insertion and, with --profiles, the fastest
-    rendezvous profile accepting it and the docking time. JSON fields include
-    inplane_utc, launch_utc, azimuth_deg, direction, feasible, reason, phase_deg.
+    the target's phase angle at insertion and, with --vehicle or --profiles, the
+    fastest rendezvous profile accepting it and the docking time. JSON fields
+    include inplane_utc, launch_utc, azimuth_deg, direction, feasible, reason,
+    phase_deg, profile, rendezvous_s, docking_utc.
     """
     lsite = _site_arg(site)
+    model = vehicle_model(vehicle) if vehicle else None
+    base = model.ascent if model else Ascent(0.0, 530.0, 15.0, 200.0)
+    ascent = Ascent(base.lead_s if lead_s is None else lead_s, base.ascent_s if ascent_s is None else ascent_s,
+                    base.insertion_arc_deg if insertion_arc is None else insertion_arc,
+                    base.insertion_alt_km if insertion_alt is None else insertion_alt, plane_tolerance)
     orbits = load_orbits(elements, [target])
     t0, t1 = span_ns(start, days=days)
-    profiles = read_profiles(profiles_file) if profiles_file else ()
-    found = launch_windows(lsite, orbits, 0, t0, t1, profiles=profiles,
-                           ascent=Ascent(lead_s, ascent_s, insertion_arc, insertion_alt, plane_tolerance))
+    profiles = read_profiles(profiles_file) if profiles_file else (model.profiles if model else ())
+    if lead_s is not None:  # an explicit lead is the lead of every profile
+        profiles = tuple(replace(p, lead_s=None) for p in profiles)
+    found = launch_windows(lsite, orbits, 0, t0, t1, profiles=profiles, ascent=ascent,
+                           vehicle=model.id if model else None, crewed=bool(model and model.crewed))
     if not found:
         inc = float(orbits.catalog.inc_deg[-1])
         raise OrbopsError(f"{lsite.name} never passes through the plane of {orbits.names[0]}: the site latitude "

@@ -47,7 +47,8 @@ class LaunchSite:
 
     ``min_inclination_deg``/``max_inclination_deg`` bound reachable orbits;
     ``directions`` lists the allowed branches (``northeast``, ``southeast``);
-    ``azimuth_ranges_deg`` optionally lists allowed inertial azimuth ranges.
+    ``azimuth_ranges_deg`` optionally lists allowed inertial azimuth ranges;
+    ``crewed_directions`` the branches crew vehicles fly (None: any allowed one).
     """
 
     name: str
@@ -57,21 +58,25 @@ class LaunchSite:
     directions: tuple[str, ...] = DIRECTIONS
     azimuth_ranges_deg: tuple[tuple[float, float], ...] = ()
     source: str = ""
+    crewed_directions: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
-        bad = [d for d in self.directions if d not in DIRECTIONS]
+        bad = [d for d in self.directions + (self.crewed_directions or ()) if d not in DIRECTIONS]
         if bad:
             raise OrbopsError(f"launch site {self.name}: unknown direction {bad[0]!r}: expected "
                               "northeast or southeast")
 
-    def permits(self, inclination_deg: float, azimuth_deg: float, direction: str) -> tuple[bool, str]:
-        """Whether a launch is allowed, and why not."""
+    def permits(self, inclination_deg: float, azimuth_deg: float, direction: str, *,
+                crewed: bool = False) -> tuple[bool, str]:
+        """Whether a launch (of a crew vehicle, with ``crewed``) is allowed, and why not."""
         if inclination_deg < self.min_inclination_deg - 1e-9:
             return False, f"inclination {inclination_deg:.2f} deg below the site minimum {self.min_inclination_deg:g}"
         if inclination_deg > self.max_inclination_deg + 1e-9:
             return False, f"inclination {inclination_deg:.2f} deg above the site maximum {self.max_inclination_deg:g}"
         if direction not in self.directions:
             return False, f"{direction} launches are not flown from {self.name}"
+        if crewed and self.crewed_directions is not None and direction not in self.crewed_directions:
+            return False, f"crew vehicles fly {' or '.join(self.crewed_directions)} from {self.name}, not {direction}"
         if self.azimuth_ranges_deg and not any(lo <= azimuth_deg <= hi for lo, hi in self.azimuth_ranges_deg):
             return False, f"azimuth {azimuth_deg:.1f} deg outside the allowed ranges"
         return True, ""
@@ -205,54 +210,79 @@ def inplane_passages(launch_site: LaunchSite, orbits: Orbits, target, t0_ns: int
 
 
 def assess(passages: Passages, orbits: Orbits, *, ascent: Ascent = Ascent(),
-           profiles: tuple[RendezvousProfile, ...] = ()) -> list[LaunchWindow]:
-    """Launch windows from passages for one vehicle: launch time, rocket azimuth, site rules, phase, profile."""
+           profiles: tuple[RendezvousProfile, ...] = (), vehicle: str | None = None,
+           crewed: bool = False) -> list[LaunchWindow]:
+    """Launch windows from passages for one vehicle: launch time, rocket azimuth, site rules, phase, profile.
+
+    Each profile launches at its own lead from the in-plane instant (``profile.lead_s``, else the
+    ascent's); of the profiles ``vehicle`` flew at that date (:meth:`RendezvousProfile.available`)
+    the window takes the fastest that accepts the phase angle at insertion. ``crewed``: the
+    vehicle is a crew vehicle (some sites restrict its branches).
+    """
     launch_site, obj = passages.site, passages.target
     site = launch_site.site
     t_ip = passages.inplane_ns
     if len(t_ip) == 0:
         return []
     single = OneObject(orbits, obj)
-    az, inc, h = passages.azimuth_deg, passages.inclination_deg, passages.h_unit
+    az, inc = passages.azimuth_deg, passages.inclination_deg
     v_orbit = np.sqrt(WGS72_MU_KM3_S2 / (WGS72_RADIUS_KM + ascent.insertion_alt_km))
     v_site = EARTH_ROTATION_RAD_S * np.hypot(*site.ecef_km[:2])
     az_rot = np.mod(np.degrees(np.arctan2(v_orbit * np.sin(np.radians(az)) - v_site,
                                           v_orbit * np.cos(np.radians(az)))), 360.0)
     slide_ns, usable, offset_deg = _slides(passages, single, ascent)
-    n, m = slide_ns.shape
-    launch = t_ip[:, None] + slide_ns + int(round(ascent.lead_s * 1e9))
-    insert = launch + int(round(ascent.ascent_s * 1e9))
-    # phase at insertion: the target's lead over the insertion point, both in the target plane
-    r_ins, _, h_ins = _plane(single, np.zeros(n, dtype=np.int64), insert)
-    u_launch = argument_of_latitude_deg(_site_teme(site, launch), h[:, None, :])
-    phase = np.mod(argument_of_latitude_deg(r_ins, h_ins) - (u_launch + ascent.insertion_arc_deg), 360.0)
-    far = np.iinfo(np.int64).max
-    choice = np.argmin(np.abs(slide_ns), axis=1)  # the nominal launch time
-    chosen_profile = np.full(n, -1)
-    durations = [p.duration_s(ascent.insertion_alt_km, passages.period_s) for p in profiles]
-    for j in sorted(range(len(profiles)), key=durations.__getitem__, reverse=True):  # the fastest last
-        ok = usable & profiles[j].accepts(phase, ascent.insertion_alt_km, passages.alt_km)
-        found = ok.any(axis=1)
-        best = np.argmin(np.where(ok, np.abs(slide_ns), far), axis=1)
-        choice[found], chosen_profile[found] = best[found], j
+    n = len(t_ip)
     rows = np.arange(n)
-    launch, phase, offset_deg = launch[rows, choice], phase[rows, choice], offset_deg[rows, choice]
+    period_s = 86400.0 / single.catalog.mean_motion_rev_day[single.orbits.set_rows(np.array([obj]), t_ip[None, :])[0]]
+    leads = [ascent.lead_s if p.lead_s is None else p.lead_s for p in profiles]
+    phases = {lead: _phase_at_insertion(passages, single, ascent, slide_ns, lead) for lead in {ascent.lead_s, *leads}}
+    nominal = np.argmin(np.abs(slide_ns), axis=1)  # the launch time without a slide
+    choice, lead_of = nominal.copy(), np.full(n, ascent.lead_s)
+    chosen = np.full(n, -1)
+    best_s = np.full(n, np.inf)
+    far = np.iinfo(np.int64).max
+    for j, prof in enumerate(profiles):
+        phase = phases[leads[j]]
+        launch = t_ip[:, None] + slide_ns + int(round(leads[j] * 1e9))
+        ok = usable & prof.accepts(phase, ascent.insertion_alt_km, passages.alt_km)
+        ok &= prof.available(vehicle, launch)
+        found = ok.any(axis=1)
+        slide = np.argmin(np.where(ok, np.abs(slide_ns), far), axis=1)
+        d = np.where(found, prof.duration_s(phase[rows, slide], period_s), np.inf)
+        better = d < best_s
+        best_s[better], chosen[better], choice[better], lead_of[better] = d[better], j, slide[better], leads[j]
     out = []
     for k in range(n):
-        ok, why = launch_site.permits(float(inc[k]), float(az[k]), str(passages.direction[k]))
-        j = int(chosen_profile[k])
+        lead = float(lead_of[k])
+        launch = int(t_ip[k] + slide_ns[k, choice[k]] + round(lead * 1e9))
+        phase = float(phases[lead][k, choice[k]])
+        ok, why = launch_site.permits(float(inc[k]), float(az[k]), str(passages.direction[k]), crewed=crewed)
+        j = int(chosen[k])
         if ok and profiles and j < 0:
-            why = (f"no rendezvous profile accepts a phase angle of {phase[k]:.1f} deg"
-                   + (f" within {ascent.plane_tolerance_deg:g} deg of the plane" if m > 1 else ""))
+            why = (f"no rendezvous profile {'of ' + vehicle + ' ' if vehicle else ''}accepts a phase angle of "
+                   f"{phase:.1f} deg" + (f" within {ascent.plane_tolerance_deg:g} deg of the plane"
+                                         if slide_ns.shape[1] > 1 else ""))
         profile = profiles[j] if ok and j >= 0 else None
-        duration = None if profile is None else ascent.ascent_s + durations[j]
+        duration = None if profile is None else ascent.ascent_s + float(best_s[k])
         out.append(LaunchWindow(
-            launch_site.name, int(orbits.norad_ids[obj]), str(orbits.names[obj]), int(t_ip[k]), int(launch[k]),
+            launch_site.name, int(orbits.norad_ids[obj]), str(orbits.names[obj]), int(t_ip[k]), launch,
             str(passages.direction[k]), float(az[k]), float(az_rot[k]), float(inc[k]),
-            ok and (profile is not None or not profiles), why, float(phase[k]),
+            ok and (profile is not None or not profiles), why, phase,
             None if profile is None else profile.name, duration,
-            None if profile is None else int(launch[k] + round(duration * 1e9)), float(offset_deg[k])))
+            None if profile is None else int(launch + round(duration * 1e9)), float(offset_deg[k, choice[k]])))
     return out
+
+
+def _phase_at_insertion(passages: Passages, single: OneObject, ascent: Ascent, slide_ns: np.ndarray,
+                        lead_s: float) -> np.ndarray:
+    """The target's lead over the insertion point (degrees, (n, m)), both in the target plane, for a
+    launch ``lead_s`` plus each slide from each in-plane instant."""
+    n = len(passages.inplane_ns)
+    launch = passages.inplane_ns[:, None] + slide_ns + int(round(lead_s * 1e9))
+    insert = launch + int(round(ascent.ascent_s * 1e9))
+    r_ins, _, h_ins = _plane(single, np.zeros(n, dtype=np.int64), insert)
+    u_launch = argument_of_latitude_deg(_site_teme(passages.site.site, launch), passages.h_unit[:, None, :])
+    return np.mod(argument_of_latitude_deg(r_ins, h_ins) - (u_launch + ascent.insertion_arc_deg), 360.0)
 
 
 def _slides(passages: Passages, single: OneObject, ascent: Ascent, *, max_slide_s: float = 7200.0):
@@ -288,15 +318,17 @@ def _slides(passages: Passages, single: OneObject, ascent: Ascent, *, max_slide_
 
 def launch_windows(launch_site: LaunchSite, orbits: Orbits, target, t0_ns: int, t1_ns: int, *,
                    ascent: Ascent = Ascent(), profiles: tuple[RendezvousProfile, ...] = (),
+                   vehicle: str | None = None, crewed: bool = False,
                    step_s: float = 600.0, tol_s: float = 0.1) -> list[LaunchWindow]:
     """Every in-plane passage of ``launch_site`` under ``target`` (index or key of ``orbits``).
 
     Both branches are returned, each marked feasible or not (with the reason).
     With ``profiles``, feasible windows also get the phase angle at insertion,
-    the fastest profile accepting it, its duration and the docking time.
+    the fastest profile accepting it (of those ``vehicle`` flew at the time),
+    its duration and the docking time; see :func:`assess`.
     """
     passages = inplane_passages(launch_site, orbits, target, t0_ns, t1_ns, step_s=step_s, tol_s=tol_s)
-    return assess(passages, orbits, ascent=ascent, profiles=profiles)
+    return assess(passages, orbits, ascent=ascent, profiles=profiles, vehicle=vehicle, crewed=crewed)
 
 
 def _to_itrs(vec, t_ns):

@@ -26,7 +26,8 @@ def launch_sites() -> dict[str, LaunchSite]:
     for key, d in _places()["launch_sites"].items():
         out[key] = LaunchSite(d["name"], Site(d["lat_deg"], d["lon_deg"], d.get("alt_m", 0.0) / 1000.0, d["name"]),
                               d.get("min_inclination_deg", 0.0), d.get("max_inclination_deg", 180.0),
-                              tuple(d.get("directions", ("northeast", "southeast"))), source=d.get("source", ""))
+                              tuple(d.get("directions", ("northeast", "southeast"))), source=d.get("source", ""),
+                              crewed_directions=tuple(d["crewed_directions"]) if "crewed_directions" in d else None)
     return out
 
 

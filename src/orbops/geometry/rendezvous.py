@@ -1,11 +1,11 @@
 """Rendezvous phasing: phase angle, catch-up rate, and named profiles chosen by phase angle.
 
-A profile is data (scenario files state it): how many revolutions the
-chaser flies from insertion to docking, and which phase angles it accepts.
-Its duration follows from the orbits: the revolutions at the mean of the
-insertion-orbit and target periods, plus the stated docking time. When a
-profile leaves its phase range out, the range follows from the catch-up
-rate between the insertion orbit and the target over those revolutions.
+A profile is data (the vehicle catalogue ``data/vehicles.toml`` and
+scenario files state it): how many revolutions the chaser flies from
+insertion to docking, which phase angles it accepts, which vehicles flew it
+and when. Its duration follows from the orbits: the phase angle at
+insertion and the periods of the target and of the chaser's phasing orbit
+(see :class:`RendezvousProfile`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Iterable
 import numpy as np
 
 from ..constants import WGS72_MU_KM3_S2, WGS72_RADIUS_KM
+from ..errors import OrbopsError
 
 __all__ = [
     "RendezvousProfile",
@@ -58,11 +59,29 @@ def phase_angle_deg(r_chaser, r_target, h_target_unit) -> np.ndarray:
 
 @dataclass(frozen=True)
 class RendezvousProfile:
-    """A rendezvous profile: ``revolutions`` from insertion to docking and the phase angles it accepts.
+    """A rendezvous profile: how the chaser absorbs the phase angle on its way from insertion to docking.
 
-    ``phase_min_deg``/``phase_max_deg`` bound the target's lead at insertion;
-    ``None`` derives them from the catch-up rate (see :meth:`phase_range`).
-    ``docking_s`` is the final approach after the last revolution.
+    Two kinds, by what is fixed:
+
+    * **fixed revolutions** (``phasing_alt_km`` is None; Soyuz, Progress,
+      Shenzhou): the chaser docks after ``revolutions`` of its own revolutions
+      from insertion, whatever the phase; the phase sets its mean phasing
+      orbit. While it flies ``n`` revolutions and gains ``phase`` on the
+      target, the target flies ``n - phase/360`` of its own, so insertion to
+      docking takes ``(n - phase/360) P_target + docking_s``. The phases it can
+      absorb run from 0 (phasing at the target's height) to what the
+      insertion orbit gains over ``n`` revolutions (:meth:`phase_range`),
+      unless stated.
+    * **chase** (``phasing_alt_km`` given; Crew Dragon, Starliner): the chaser
+      flies at least ``revolutions`` (checkout, approach) and as many more as
+      it needs to make up the phase at the catch-up rate of its phasing orbit
+      against the target, ``c = 360 (1 - P_phasing / P_target)`` degrees per
+      revolution: ``n = revolutions + phase / c``. Any phase is accepted.
+
+    ``lead_s``: launch time relative to the in-plane instant for this profile
+    (None: the vehicle's ascent default). ``vehicles``/``flown_from``/
+    ``flown_until``: which vehicle models flew it and when (empty: any
+    vehicle, any date); :meth:`available` tells.
     """
 
     name: str
@@ -70,13 +89,41 @@ class RendezvousProfile:
     phase_min_deg: float | None = None
     phase_max_deg: float | None = None
     docking_s: float = 0.0
+    lead_s: float | None = None
+    phasing_alt_km: float | None = None
+    vehicles: tuple[str, ...] = ()
+    flown_from: np.datetime64 | None = None
+    flown_until: np.datetime64 | None = None
+    source: str = ""
+
+    @property
+    def chase(self) -> bool:
+        return self.phasing_alt_km is not None
+
+    def available(self, vehicle: str | None = None, when=None):
+        """Whether ``vehicle`` (a vehicle model id; None: any) flies this profile at ``when`` (UTC:
+        ``datetime64``, int ns or an array of them; None: at any date)."""
+        if vehicle is not None and self.vehicles and vehicle not in self.vehicles:
+            return np.zeros(np.shape(when), dtype=bool)[()] if when is not None else False
+        if when is None:
+            return True
+        t = np.asarray(when)
+        t = t.astype(np.int64) if t.dtype.kind in "iu" else t.astype("datetime64[ns]").astype(np.int64)
+        ok = np.ones(t.shape, dtype=bool)
+        if self.flown_from is not None:
+            ok &= t >= np.datetime64(self.flown_from, "ns").astype(np.int64)
+        if self.flown_until is not None:
+            ok &= t <= np.datetime64(self.flown_until, "ns").astype(np.int64)
+        return ok[()]
 
     def phase_range(self, insertion_alt_km: float, target_alt_km: float) -> tuple[float, float]:
         """Accepted phase angles (degrees): stated, or 0 up to the most the chaser can catch up
-        over its revolutions while it stays in the insertion orbit."""
+        over its revolutions while it stays in the insertion orbit (a chase accepts any)."""
         lo = 0.0 if self.phase_min_deg is None else self.phase_min_deg
         if self.phase_max_deg is not None:
             return lo, self.phase_max_deg
+        if self.chase:
+            return lo, 360.0
         most = self.revolutions * catch_up_deg_per_rev(insertion_alt_km, target_alt_km)
         return lo, min(360.0, max(lo, most))
 
@@ -85,18 +132,32 @@ class RendezvousProfile:
         lo, hi = self.phase_range(insertion_alt_km, target_alt_km)
         return np.logical_or(hi - lo >= 360.0, np.mod(np.asarray(phase_deg) - lo, 360.0) <= hi - lo)
 
-    def duration_s(self, insertion_alt_km: float, target_period_s: float) -> float:
-        """Insertion to docking (seconds): revolutions at the mean of insertion and target periods."""
-        return self.revolutions * 0.5 * (circular_period_s(insertion_alt_km) + target_period_s) + self.docking_s
+    def chaser_revolutions(self, phase_deg, target_period_s):
+        """Revolutions the chaser flies from insertion to docking (numbers or arrays, broadcast)."""
+        if not self.chase:
+            return np.broadcast_to(np.float64(self.revolutions), np.shape(phase_deg))[()]
+        rate = 360.0 * (1.0 - circular_period_s(self.phasing_alt_km) / np.asarray(target_period_s, dtype=float))
+        if np.any(rate <= 0.0):
+            raise OrbopsError(f"profile {self.name}: a phasing orbit at {self.phasing_alt_km:g} km does not catch up "
+                              "with the target")
+        return self.revolutions + np.mod(np.asarray(phase_deg, dtype=float), 360.0) / rate
+
+    def duration_s(self, phase_deg, target_period_s):
+        """Insertion to docking (seconds) for a target ``phase_deg`` ahead (a number or an array):
+        the target's own revolutions over that time, ``n - phase/360``, at its period, plus the docking."""
+        n = self.chaser_revolutions(phase_deg, target_period_s)
+        return (n - np.mod(np.asarray(phase_deg, dtype=float), 360.0) / 360.0) * target_period_s + self.docking_s
 
 
 def choose_profile(profiles: Iterable[RendezvousProfile], phase_deg: float, insertion_alt_km: float,
-                   target_alt_km: float, target_period_s: float) -> tuple[RendezvousProfile | None, float | None]:
-    """The fastest profile that accepts ``phase_deg``, and its duration (s); ``(None, None)`` if none does."""
+                   target_alt_km: float, target_period_s: float, *, vehicle: str | None = None,
+                   when=None) -> tuple[RendezvousProfile | None, float | None]:
+    """The fastest profile available to ``vehicle`` at ``when`` that accepts ``phase_deg``, and its
+    insertion-to-docking duration (s); ``(None, None)`` if none does."""
     best, best_s = None, None
     for prof in profiles:
-        if prof.accepts(phase_deg, insertion_alt_km, target_alt_km):
-            d = prof.duration_s(insertion_alt_km, target_period_s)
+        if prof.available(vehicle, when) and prof.accepts(phase_deg, insertion_alt_km, target_alt_km):
+            d = float(prof.duration_s(phase_deg, target_period_s))
             if best_s is None or d < best_s:
                 best, best_s = prof, d
     return best, best_s

@@ -102,7 +102,11 @@ class VehicleClass:
     (Crew Dragon refitted to 5); ``docked_life_days`` certified time docked;
     ``docking`` its docking standard; ``ascent`` launch timing relative to the
     in-plane instant; ``profiles`` rendezvous profiles; ``return_s`` undocking
-    to landing; ``free_flight_days`` how long it can wait in orbit for a port.
+    to the earliest landing; ``landing_offset_s`` the landing relative to the
+    station track's closest approach to the landing zone; ``free_flight_days``
+    how long it can wait in orbit for a port; ``model`` the vehicle model of
+    ``orbops.ops.vehicles`` it flies as (profiles are then those flown at the
+    launch date, and crew-vehicle branch rules apply when ``crewed``).
     """
 
     id: str
@@ -119,6 +123,8 @@ class VehicleClass:
     return_s: float = 3.5 * 3600.0
     free_flight_days: float = 3.0
     crewed: bool = True
+    model: str | None = None
+    landing_offset_s: float = 0.0
 
     @property
     def return_seats(self) -> int:
@@ -149,7 +155,9 @@ class Mission:
     ``net`` is the no-earlier-than date (a plan, not an outcome); ``stay_days``
     the planned time docked; ``relieves`` the mission whose crew it replaces
     (with a direct handover that crew leaves after this one arrives);
-    ``planned_launch`` an optional reference date for reporting delays.
+    ``planned_launch`` an optional reference date for reporting delays;
+    ``launch_date`` the manifest's launch day (UTC): the mission launches at
+    the first window that day, or the first after it once it is ready.
     """
 
     id: str
@@ -163,6 +171,7 @@ class Mission:
     port: str | None = None
     name: str = ""
     standby: bool = False
+    launch_date: np.datetime64 | None = None
 
 
 @dataclass(frozen=True)
@@ -259,7 +268,7 @@ class PlaneStudy:
 @dataclass(frozen=True)
 class Variant:
     """One case of a scenario: which missions and contingencies it includes, with policy overrides
-    and other no-earlier-than dates (``net``: mission id -> UTC)."""
+    and other no-earlier-than dates (``net``: mission id -> UTC) and launch days (``launch_date``)."""
 
     id: str
     name: str
@@ -267,6 +276,7 @@ class Variant:
     exclude_contingencies: tuple[str, ...] = ()
     policy: Policy | None = None
     net: tuple[tuple[str, np.datetime64], ...] = ()
+    launch_date: tuple[tuple[str, np.datetime64], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from ..elements import load_catalog
 from ..errors import ElementsError, OrbopsError, ScenarioError, UnknownObjectError
 from ..frames import Site
 from ..geometry import Ascent, LandingZone, LaunchSite, RendezvousProfile, landing_zones, launch_sites
+from ..ops.vehicles import parse_profiles, vehicle_models
 from ..ops import (DISTRIBUTIONS, Contingency, CrewMember, DockedAtStart, Distribution, LandingSite, Launcher,
                    Mission, PlaneStudy, Policy, Port, Scenario, Spaceport, Station, Uncertainty, Variant, Vehicle,
                    VehicleClass)
@@ -156,13 +158,31 @@ class _Builder:
             self.ref(f"{p}.spaceport", e["spaceport"], spaceports, "spaceport")
             if e["landing_site"] is not None:
                 self.ref(f"{p}.landing_site", e["landing_site"], landings, "landing site")
-            asc = self.check.table(f"{p}.ascent", TABLES["ascent"], e["ascent"] or {})
+            model = None
+            if e["model"] is not None:
+                model = vehicle_models().get(e["model"])
+                if model is None:
+                    self.fail(f"{p}.model", f"unknown vehicle model {e['model']!r}: expected one of "
+                              f"{', '.join(sorted(vehicle_models()))}")
+            if e["profiles"] is None and model is None:
+                self.fail(f"{p}.profiles", "missing: expected a profiles file or list, or a vehicle model (model = ...)")
+            profiles = self.profiles(f"{p}.profiles", e["profiles"]) if e["profiles"] is not None else (
+                model.profiles if model else ())
+            base = model.ascent if model and e["ascent"] is None else Ascent()
+            asc = self.check.table(f"{p}.ascent", TABLES["ascent"], e["ascent"] or {}) if e["ascent"] is not None else {}
+            ascent = replace(base, **{k: v for k, v in asc.items() if v is not None and k in (e["ascent"] or {})})
+            if e["return_hours"] is not None:
+                return_s = e["return_hours"] * 3600.0
+            elif model is not None and model.min_return_s is not None:
+                return_s = model.min_return_s
+            else:
+                return_s = 3.5 * 3600.0
             class_objs[cid] = VehicleClass(
                 cid, e["name"] or cid, e["seats"] or 0, e["docked_life_days"] or 0.0, e["docking"] or "",
-                e["launcher"] or "", e["spaceport"] or "", self.profiles(f"{p}.profiles", e["profiles"]),
-                e["landing_site"], Ascent(**{k: v for k, v in asc.items() if v is not None}),
-                e["lifeboat_seats"], (e["return_hours"] or 3.5) * 3600.0, e["free_flight_days"] or 3.0,
-                e["crewed"] if e["crewed"] is not None else True)
+                e["launcher"] or "", e["spaceport"] or "", profiles, e["landing_site"], ascent,
+                e["lifeboat_seats"], return_s, e["free_flight_days"] if e["free_flight_days"] is not None else 3.0,
+                e["crewed"] if e["crewed"] is not None else True, model.id if model else None,
+                model.landing_offset_s if model and e["return_hours"] is None else 0.0)
         vehicles = self.ids(self.items(raw, "vehicles"), "serial", "vehicle")
         crew = self.ids(self.items(raw, "crew"), "id", "crew member")
         docked = self.items(raw, "docked_at_start")
@@ -219,6 +239,8 @@ class _Builder:
                 self.fail(f"{p}.relieves", f"unknown mission {e['relieves']!r}: expected a mission id or a "
                           "docked_at_start mission")
             self.within(f"{p}.net", e["net"], start, end)
+            if e.get("launch_date") is not None:
+                self.within(f"{p}.launch_date", e["launch_date"], start, end)
         contingencies = self.items(raw, "contingencies")
         conts = []
         for p, e in contingencies:
@@ -259,15 +281,18 @@ class _Builder:
                 merged = dict(top["policy"] or {})
                 merged.update(e["policy"])
                 vpolicy = self.policy(f"{p}.policy", merged)
-            nets = []
-            for mid, when in (e["net"] or {}).items():
-                self.ref(f"{p}.net.{mid}", mid, missions, "mission")
-                when = self.check.value(f"{p}.net.{mid}", Field("utc"), when)
-                if when is not None:
-                    self.within(f"{p}.net.{mid}", when, start, end)
-                    nets.append((mid, when))
+            dated = {}
+            for key in ("net", "launch_date"):
+                dated[key] = []
+                for mid, when in (e[key] or {}).items():
+                    self.ref(f"{p}.{key}.{mid}", mid, missions, "mission")
+                    when = self.check.value(f"{p}.{key}.{mid}", Field("utc"), when)
+                    if when is not None:
+                        self.within(f"{p}.{key}.{mid}", when, start, end)
+                        dated[key].append((mid, when))
             variants.append(Variant(e["id"] or p, e["name"] or e["id"] or p, tuple(e["exclude_missions"] or ()),
-                                    tuple(e["exclude_contingencies"] or ()), vpolicy, tuple(nets)))
+                                    tuple(e["exclude_contingencies"] or ()), vpolicy, tuple(dated["net"]),
+                                    tuple(dated["launch_date"])))
         self.ids([(f"variants[{i}]", {"id": v.id}) for i, v in enumerate(variants)], "id", "variant")
         unc = self.uncertainty(top["uncertainty"] or {}, launchers, class_objs, port_objs)
         studies = []
@@ -285,7 +310,8 @@ class _Builder:
             tuple(Vehicle(k, e["class"]) for k, (_, e) in vehicles.items()),
             tuple(CrewMember(k, e["name"] or k, e["agency"], e["nationality"], e["role"]) for k, (_, e) in crew.items()),
             tuple(Mission(k, e["vehicle"], e["station"], e["net"], e["stay_days"], tuple(e["crew"] or ()),
-                          e["relieves"], e["planned_launch"], e["port"], e["name"] or k, e["standby"] or False)
+                          e["relieves"], e["planned_launch"], e["port"], e["name"] or k, e["standby"] or False,
+                          e.get("launch_date"))
                   for k, (_, e) in missions.items()),
             tuple(DockedAtStart(e["vehicle"], e["station"], e["port"], e["docked"], tuple(e["crew"] or ()),
                                 e["stay_days"], e["mission"] or "") for _, e in docked),
@@ -420,7 +446,8 @@ class _Builder:
                     net = r["first_net"] + np.timedelta64(int(round(k * r["interval_days"] * NS_PER_DAY)), "ns")
                 missions[mid] = (fp, {"id": mid, "name": fl["name"], "vehicle": fl["name"], "station": r["station"],
                                       "net": net, "stay_days": r["stay_days"], "crew": ids, "relieves": relieved,
-                                      "planned_launch": None, "port": None, "standby": False})
+                                      "planned_launch": None, "port": None, "standby": False,
+                                      "launch_date": fl["launch_date"]})
 
     # --- pieces ----------------------------------------------------------------------------------------
     def need(self, p, e, *keys):
@@ -519,31 +546,26 @@ class _Builder:
             self.fail(path, f"{format_utc(when)} is outside the scenario ({format_utc(start)} to {format_utc(end)})")
 
     def profiles(self, path: str, raw) -> tuple[RendezvousProfile, ...]:
-        entries = []
+        """Profiles from a file of ``[[profile]]`` tables or an inline list (``orbops.ops.vehicles.PROFILE_KEYS``)."""
         if isinstance(raw, str):
             f = (self.path.parent / raw)
             try:
                 data = tomllib.loads(f.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError) as exc:
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
                 self.fail(path, f"cannot read profiles file {raw!r}: {exc}")
                 return ()
-            entries = [(f"{path} ({raw}) profile[{i}]", x) for i, x in enumerate(data.get("profile", []))]
+            entries, where = data.get("profile", []), f"{path} ({raw}) profile"
         elif isinstance(raw, list):
-            entries = [(f"{path}[{i}]", x) for i, x in enumerate(raw)]
-        elif raw is not None:
+            entries, where = raw, path
+        else:
             self.fail(path, "expected a profiles file name or a list of profile tables")
-        out = []
-        for p, x in entries:
-            if not isinstance(x, dict):
-                self.fail(p, "expected a table")
-                continue
-            v = self.check.table(p, TABLES["profile"], x)
-            if v["name"] and v["revolutions"] is not None:
-                out.append(RendezvousProfile(v["name"], v["revolutions"], v["phase_min_deg"], v["phase_max_deg"],
-                                             v["docking_s"] or 0.0))
-        if raw is not None and not out:
+            return ()
+        out, problems = parse_profiles(entries, where)
+        for key_path, message in problems:
+            self.fail(key_path, message)
+        if not out and not problems:
             self.fail(path, "no rendezvous profiles")
-        return tuple(out)
+        return out
 
 
 def _find_line(text: str, key_path: str) -> int | None:

@@ -97,8 +97,13 @@ TABLES: dict[str, dict[str, Field]] = {
         "id": Field("str", **REQ), "name": Field("str", default=""), "seats": Field("int", **REQ, minimum=0),
         "lifeboat_seats": Field("int", minimum=0), "docked_life_days": Field("float", **REQ, minimum=0),
         "docking": Field("str", **REQ), "launcher": Field("str", **REQ), "spaceport": Field("str", **REQ),
-        "landing_site": Field("str"), "profiles": Field("any", **REQ, help="a TOML file of [[profile]] tables, or a list"),
-        "ascent": Field("table", default={}), "return_hours": Field("float", default=3.5, minimum=0),
+        "landing_site": Field("str"),
+        "model": Field("str", help="a vehicle model (soyuz, progress, shenzhou, crew-dragon, starliner): its ascent, "
+                                   "profiles as flown at each launch date and return, unless stated here"),
+        "profiles": Field("any", help="a TOML file of [[profile]] tables, or a list (required without a model)"),
+        "ascent": Field("table"), "return_hours": Field("float", minimum=0,
+                                                         help="undocking to the earliest landing (default: the "
+                                                              "model's, else 3.5)"),
         "free_flight_days": Field("float", default=3.0, minimum=0), "crewed": Field("bool", default=True),
     },
     "ascent": {
@@ -106,10 +111,6 @@ TABLES: dict[str, dict[str, Field]] = {
         "insertion_arc_deg": Field("float", default=15.0), "insertion_alt_km": Field("float", default=200.0, minimum=100),
         "plane_tolerance_deg": Field("float", default=0.0, minimum=0,
                                      help="how far out of the target plane the site may be at launch"),
-    },
-    "profile": {
-        "name": Field("str", **REQ), "revolutions": Field("float", **REQ, minimum=0),
-        "phase_min_deg": Field("float"), "phase_max_deg": Field("float"), "docking_s": Field("float", default=0.0),
     },
     "vehicles": {"serial": Field("str", **REQ), "class": Field("str", **REQ)},
     "crew": {
@@ -125,6 +126,8 @@ TABLES: dict[str, dict[str, Field]] = {
         "id": Field("str", **REQ), "name": Field("str", default=""), "vehicle": Field("str", **REQ),
         "station": Field("str", **REQ), "net": Field("utc", **REQ), "stay_days": Field("float", **REQ, minimum=0),
         "crew": Field("list[str]", default=[]), "relieves": Field("str"), "planned_launch": Field("utc"),
+        "launch_date": Field("utc", help="the manifest's launch day: the first window that day, or the first after "
+                                         "it once the mission is ready"),
         "port": Field("str"),
         "standby": Field("bool", default=False, help="flies only when a contingency orders it as a replacement"),
     },
@@ -137,7 +140,7 @@ TABLES: dict[str, dict[str, Field]] = {
         "flights": Field("list[table]", **REQ),
     },
     "flights": {"name": Field("str", **REQ), "class": Field("str", **REQ), "crew": Field("list[str]"),
-                "net": Field("utc")},
+                "net": Field("utc"), "launch_date": Field("utc", help="the manifest's launch day")},
     "plane_studies": {
         "id": Field("str", **REQ), "from_station": Field("str", **REQ), "to_station": Field("str", **REQ),
         "delta_v_budget_km_s": Field("float", **REQ, minimum=0), "note": Field("str", default=""),
@@ -155,6 +158,7 @@ TABLES: dict[str, dict[str, Field]] = {
         "exclude_missions": Field("list[str]", default=[]), "exclude_contingencies": Field("list[str]", default=[]),
         "policy": Field("table"),
         "net": Field("table", default={}, help="mission id = no-earlier-than date (UTC) for this variant"),
+        "launch_date": Field("table", default={}, help="mission id = launch day (UTC) for this variant"),
     },
     "uncertainty": {
         "launch_slip_days": Field("table", default={}, help="launcher id = distribution (days)"),

@@ -140,9 +140,15 @@ class Engine:
         self.pads = {p.id: {pad: float("-inf") for pad in p.pads} for p in scenario.spaceports}
         self.pad_changed = {p.id: self.env.event() for p in scenario.spaceports}
         excluded = set(self.variant.exclude_missions)
-        nets = dict(self.variant.net)
-        self.missions = {m.id: MissionState(m, net_s=self.clock.to_s(nets.get(m.id, m.net)),
-                                            plan_net_s=self.clock.to_s(nets.get(m.id, m.net)),
+        nets, dates = dict(self.variant.net), dict(self.variant.launch_date)
+
+        def first_day(m: Mission) -> float:
+            """No earlier than the net, nor than the start of the manifest's launch day."""
+            net = self.clock.to_s(nets.get(m.id, m.net))
+            day = dates.get(m.id, m.launch_date)
+            return net if day is None else max(net, self.clock.to_s(day))
+
+        self.missions = {m.id: MissionState(m, net_s=first_day(m), plan_net_s=first_day(m),
                                             docked_event=self.env.event(),
                                             ordered=self.env.event(), rescheduled=self.env.event())
                          for m in scenario.missions if m.id not in excluded}
@@ -696,7 +702,8 @@ class Engine:
             ret = vc.return_s if undocked else 0.0
             when = self.planner.landing_between(station_id, vc.landing, self.clock.to_ns(self.now + ret))
             if when is not None:
-                yield self.env.timeout(self.clock.to_s(when.time_ns) - self.now)
+                # the capsule comes down landing_offset_s after the station's track passes the zone
+                yield self.env.timeout(max(0.0, self.clock.to_s(when.time_ns) + vc.landing_offset_s - self.now))
                 site = self.sc.lookup("landing_sites", vc.landing)
                 detail = (f"{site.zone.name}, {when.miss_km:.0f} km from the centre, Sun at "
                           f"{when.sun_elevation_deg:.0f} deg")

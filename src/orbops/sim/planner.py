@@ -77,7 +77,8 @@ class Planner:
                 self._passages[pkey] = self._quietly(lambda: inplane_passages(
                     port.site, self.orbits, self.stations[station_id], self.t0, self.t1))
             found = self._quietly(lambda: assess(self._passages[pkey], self.orbits, ascent=vclass.ascent,
-                                                 profiles=vclass.profiles))
+                                                 profiles=vclass.profiles, vehicle=vclass.model,
+                                                 crewed=vclass.crewed))
             self._windows[key] = [w for w in found if w.feasible]
         return self._windows[key]
 
