@@ -20,11 +20,14 @@ def stdout_console() -> Console:
 
 
 def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None,
-                right: Sequence[bool] | None = None) -> None:
-    """A table on stdout; ``right[i]`` right-aligns column ``i`` (numbers)."""
+                right: Sequence[bool] | None = None, wrap: Sequence[bool] | None = None) -> None:
+    """A table on stdout; ``right[i]`` right-aligns column ``i`` (numbers); ``wrap[i]`` lets column ``i``
+    fold onto more lines when the terminal is narrow (text, not numbers or times)."""
     table = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False)
     for i, col in enumerate(columns):
-        table.add_column(col, justify="right" if right and right[i] else "left", no_wrap=True)
+        folds = bool(wrap and wrap[i])
+        table.add_column(col, justify="right" if right and right[i] else "left", no_wrap=not folds,
+                         overflow="fold" if folds else "ellipsis", min_width=8 if folds else None)
     for row in rows:
         table.add_row(*(str(c) for c in row))
     stdout_console().print(table)

@@ -190,16 +190,21 @@ def replay_flight(flight: Flight, catalog: Catalog, *, pick: str = "before", bac
         raise OrbopsError(f"pick must be 'before' or 'nearest', not {pick!r}")
     model = vehicle_models().get(flight.vehicle_class)
     if model is None:
-        return Replayed(flight, reason=f"no model of vehicle class {flight.vehicle_class!r}")
+        why = f"no model of vehicle class {flight.vehicle_class!r}"
+        return Replayed(flight, reason=why, landing_reason=why)
     try:
         sets = _station_sets(catalog, flight)
-        launch_ns = to_ns(flight.launch)
+    except OrbopsError as exc:
+        return Replayed(flight, reason=str(exc), landing_reason=str(exc))
+    landing = _landing(flight, model, sets, pick, backend)
+    launch_ns = to_ns(flight.launch)
+    try:
         row = _pick_set(sets, launch_ns, "launch", pick)
     except OrbopsError as exc:
-        return Replayed(flight, reason=str(exc))
+        return Replayed(flight, reason=str(exc), **landing)
     epoch = int(sets.epoch.astype(np.int64)[row])
     age = (launch_ns - epoch) / NS_PER_DAY
-    base = dict(elements_epoch_ns=epoch, elements_age_days=age)
+    base = dict(elements_epoch_ns=epoch, elements_age_days=age, **landing)
     if not flight.site:
         return Replayed(flight, **base, reason="the record gives no launch site")
     if not model.profiles:
@@ -229,7 +234,6 @@ def replay_flight(flight: Flight, catalog: Catalog, *, pick: str = "before", bac
     if not usable:  # the plane is known, the phase is not one a profile of the time takes
         out["reason"] = (f"{w.reason} (the station set is {age:.1f} days older than the launch): launch "
                          "instant only")
-    out.update(_landing(flight, model, sets, pick, backend))
     return Replayed(flight, **out)
 
 
