@@ -52,7 +52,7 @@ def test_pad_turnaround_spaces_launches_from_one_pad(tmp_path):
 
 def test_the_last_crew_waits_and_its_relief_is_brought_forward(tmp_path):
     # Shenzhou 20's certified life ends on 10 Nov; its relief planned for 20 Nov is brought forward
-    sc = _edited(tmp_path, ('net = "2025-10-31T00:00:00Z"     # launch date [48c]', 'net = "2025-11-20T00:00:00Z"'),
+    sc = _edited(tmp_path, ('launch_date = "2025-10-31"       # the manifest\'s launch day [48c]', 'launch_date = "2025-11-20"'),
                  ("station_capacity_rule = true", "station_capacity_rule = true\nadvance_relief = true"))
     run, = run_scenario(sc, Planner(sc), variants=["no-damage"])
     advanced = _rows(run, "mission_advanced")
@@ -61,7 +61,7 @@ def test_the_last_crew_waits_and_its_relief_is_brought_forward(tmp_path):
     launch = next(r for r in _rows(run, "launch") if r["subject"] == "shenzhou-21")
     assert parse_utc(launch["time_utc"]) < parse_utc("2025-11-10T16:00Z")
     # without the policy the station is left empty between Shenzhou 20's departure and the relief
-    sc = _edited(tmp_path, ('net = "2025-10-31T00:00:00Z"     # launch date [48c]', 'net = "2025-11-20T00:00:00Z"'))
+    sc = _edited(tmp_path, ('launch_date = "2025-10-31"       # the manifest\'s launch day [48c]', 'launch_date = "2025-11-20"'))
     run, = run_scenario(sc, Planner(sc), variants=["no-damage"])
     assert run.metrics["stations"]["css"]["decrewed"] is True
 
@@ -69,7 +69,7 @@ def test_the_last_crew_waits_and_its_relief_is_brought_forward(tmp_path):
 def test_crews_fly_after_the_first_good_uncrewed_flight(tmp_path):
     flagship = REPO / "scenarios" / "shenzhou-iss-backup-2011.toml"
     sc = _edited(tmp_path, source=flagship)
-    run, = run_scenario(sc, Planner(sc), variants=["historical"])
+    run, = run_scenario(sc, Planner(sc), variants=["prolonged-soyuz-only"])  # no manifest days: the rule decides
     launches = {r["subject"]: parse_utc(r["time_utc"]) for r in _rows(run, "launch")}
     uncrewed, crewed = launches["progress-m13m"], launches["tma-22"]
     assert crewed - uncrewed >= 14 * 86400 * 10**9  # crewed_after_failure_days = 14 after Progress M-13M

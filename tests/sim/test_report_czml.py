@@ -238,7 +238,8 @@ def test_czml_and_report_of_a_run_that_ends_mid_flight(tmp_path):
     from .test_engine_rules import _edited
     sc = _edited(tmp_path, ('end = "2026-06-30T00:00:00Z"', 'end = "2025-10-31T16:00:00Z"'),
                  ('net = "2026-04-20T00:00:00Z"     # ASSUMPTION', 'net = "2025-10-31T15:00:00Z"     #'),
-                 ('net = "2026-04-20T00:00:00Z"     # after', 'net = "2025-10-31T15:00:00Z"     #'))
+                 ('net = "2026-04-20T00:00:00Z"     # after', 'net = "2025-10-31T15:00:00Z"     #'),
+                 ('launch_date = { shenzhou-22 = "2025-11-25" }', ''))
     out = write_run_dir(tmp_path / "run", run_scenario(sc, Planner(sc), variants=["no-damage"]))
     doc = build_czml(read_run_dir(out))
     sz21 = next(d for d in doc if d["id"] == "vehicle/Shenzhou 21")

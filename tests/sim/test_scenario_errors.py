@@ -17,8 +17,7 @@ FLAGSHIP = REPO / "scenarios" / "shenzhou-iss-backup-2011.toml"
 
 def _variant(tmp_path, *edits: tuple[str, str], name: str = "bad.toml"):
     """The flagship scenario with ``(old, new)`` text edits, written beside a working element path."""
-    text = FLAGSHIP.read_text(encoding="utf-8").replace('"../tle/iss-history.tle"',
-                                                       repr(str(REPO / "tle" / "iss-history.tle")))
+    text = FLAGSHIP.read_text(encoding="utf-8").replace('"../tle/', '"' + (REPO / "tle").as_posix() + "/")
     for old, new in edits:
         assert old in text, old
         text = text.replace(old, new, 1)

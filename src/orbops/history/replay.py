@@ -65,6 +65,14 @@ class Replayed:
     considered: tuple = field(default=(), compare=False)
 
     @property
+    def recorded_lead_s(self) -> float | None:
+        """The recorded launch relative to the predicted window's in-plane instant (s), when that window
+        is the one flown (within an hour): how far from the plane crossing the vehicle really launched."""
+        if self.inplane_ns is None or abs(self.launch_error_s) > 3600:
+            return None
+        return (to_ns(self.flight.launch) - self.inplane_ns) / 1e9
+
+    @property
     def held_out(self) -> bool:
         """Launched after the fit's training span."""
         return to_ns(self.flight.launch) > to_ns(_training_end())
@@ -115,6 +123,7 @@ class Replayed:
             "elements_epoch_utc": utc(self.elements_epoch_ns),
             "elements_age_days": None if self.elements_age_days is None else round(self.elements_age_days, 3),
             "inplane_utc": utc(self.inplane_ns), "direction": self.direction or None,
+            "recorded_lead_s": None if self.recorded_lead_s is None else round(self.recorded_lead_s, 1),
             "phase_deg": None if self.phase_deg is None else round(self.phase_deg, 2),
             "recorded_launch_utc": utc(f.launch), "predicted_launch_utc": utc(self.launch_ns),
             "launch_error_min": minutes(self.launch_error_s),

@@ -156,8 +156,12 @@ class Mission:
     the planned time docked; ``relieves`` the mission whose crew it replaces
     (with a direct handover that crew leaves after this one arrives);
     ``planned_launch`` an optional reference date for reporting delays;
-    ``launch_date`` the manifest's launch day (UTC): the mission launches at
-    the first window that day, or the first after it once it is ready.
+    ``launch_date`` the manifest's launch day (UTC; it supersedes ``net``):
+    the mission launches at the first window that day, or the first after it
+    once its launcher and pad are ready;
+    ``landing_date`` the manifest's landing day: the vehicle undocks to land
+    at that day's prime opportunity, the pass nearest the landing zone's
+    centre (unless the last crew aboard must wait for its relief).
     """
 
     id: str
@@ -172,6 +176,7 @@ class Mission:
     name: str = ""
     standby: bool = False
     launch_date: np.datetime64 | None = None
+    landing_date: np.datetime64 | None = None
 
 
 @dataclass(frozen=True)
@@ -243,7 +248,8 @@ class Contingency:
 
 @dataclass(frozen=True)
 class DockedAtStart:
-    """A vehicle already docked when the scenario starts, with the crew it will bring home."""
+    """A vehicle already docked when the scenario starts, with the crew it will bring home
+    (``landing_date``: the manifest's landing day, as for a :class:`Mission`)."""
 
     vehicle: str
     station: str
@@ -252,6 +258,7 @@ class DockedAtStart:
     crew: tuple[str, ...] = ()
     stay_days: float | None = None
     mission: str = ""
+    landing_date: np.datetime64 | None = None
 
 
 @dataclass(frozen=True)
@@ -268,7 +275,8 @@ class PlaneStudy:
 @dataclass(frozen=True)
 class Variant:
     """One case of a scenario: which missions and contingencies it includes, with policy overrides
-    and other no-earlier-than dates (``net``: mission id -> UTC) and launch days (``launch_date``)."""
+    and other no-earlier-than dates (``net``: mission id -> UTC), launch days (``launch_date``) and landing
+    days (``landing_date``, also for docked_at_start missions)."""
 
     id: str
     name: str
@@ -277,6 +285,7 @@ class Variant:
     policy: Policy | None = None
     net: tuple[tuple[str, np.datetime64], ...] = ()
     launch_date: tuple[tuple[str, np.datetime64], ...] = ()
+    landing_date: tuple[tuple[str, np.datetime64], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,7 @@ class _Builder:
                 self.fail(f"{p}.profiles", "missing: expected a profiles file or list, or a vehicle model (model = ...)")
             profiles = self.profiles(f"{p}.profiles", e["profiles"]) if e["profiles"] is not None else (
                 model.profiles if model else ())
-            base = model.ascent if model and e["ascent"] is None else Ascent()
+            base = model.ascent if model else Ascent()  # the keys a class states override its model's
             asc = self.check.table(f"{p}.ascent", TABLES["ascent"], e["ascent"] or {}) if e["ascent"] is not None else {}
             ascent = replace(base, **{k: v for k, v in asc.items() if v is not None and k in (e["ascent"] or {})})
             if e["return_hours"] is not None:
@@ -282,17 +282,18 @@ class _Builder:
                 merged.update(e["policy"])
                 vpolicy = self.policy(f"{p}.policy", merged)
             dated = {}
-            for key in ("net", "launch_date"):
+            for key in ("net", "launch_date", "landing_date"):
                 dated[key] = []
+                known = relievable if key == "landing_date" else missions
                 for mid, when in (e[key] or {}).items():
-                    self.ref(f"{p}.{key}.{mid}", mid, missions, "mission")
+                    self.ref(f"{p}.{key}.{mid}", mid, known, "mission")
                     when = self.check.value(f"{p}.{key}.{mid}", Field("utc"), when)
                     if when is not None:
                         self.within(f"{p}.{key}.{mid}", when, start, end)
                         dated[key].append((mid, when))
             variants.append(Variant(e["id"] or p, e["name"] or e["id"] or p, tuple(e["exclude_missions"] or ()),
                                     tuple(e["exclude_contingencies"] or ()), vpolicy, tuple(dated["net"]),
-                                    tuple(dated["launch_date"])))
+                                    tuple(dated["launch_date"]), tuple(dated["landing_date"])))
         self.ids([(f"variants[{i}]", {"id": v.id}) for i, v in enumerate(variants)], "id", "variant")
         unc = self.uncertainty(top["uncertainty"] or {}, launchers, class_objs, port_objs)
         studies = []
@@ -311,10 +312,10 @@ class _Builder:
             tuple(CrewMember(k, e["name"] or k, e["agency"], e["nationality"], e["role"]) for k, (_, e) in crew.items()),
             tuple(Mission(k, e["vehicle"], e["station"], e["net"], e["stay_days"], tuple(e["crew"] or ()),
                           e["relieves"], e["planned_launch"], e["port"], e["name"] or k, e["standby"] or False,
-                          e.get("launch_date"))
+                          e.get("launch_date"), e.get("landing_date"))
                   for k, (_, e) in missions.items()),
             tuple(DockedAtStart(e["vehicle"], e["station"], e["port"], e["docked"], tuple(e["crew"] or ()),
-                                e["stay_days"], e["mission"] or "") for _, e in docked),
+                                e["stay_days"], e["mission"] or "", e["landing_date"]) for _, e in docked),
             tuple(conts), policy, tuple(variants),
             unc, tuple(studies), str(self.path),
             meta["seed"] or 0)
@@ -447,7 +448,7 @@ class _Builder:
                 missions[mid] = (fp, {"id": mid, "name": fl["name"], "vehicle": fl["name"], "station": r["station"],
                                       "net": net, "stay_days": r["stay_days"], "crew": ids, "relieves": relieved,
                                       "planned_launch": None, "port": None, "standby": False,
-                                      "launch_date": fl["launch_date"]})
+                                      "launch_date": fl["launch_date"], "landing_date": fl["landing_date"]})
 
     # --- pieces ----------------------------------------------------------------------------------------
     def need(self, p, e, *keys):
@@ -522,11 +523,16 @@ class _Builder:
         for d in directions:
             if d not in ("northeast", "southeast"):
                 self.fail(f"{p}.directions", f"{d!r} is not northeast or southeast")
+        crewed = tuple(e["crewed_directions"]) if e["crewed_directions"] else (base.crewed_directions if base else None)
+        for d in crewed or ():
+            if d not in ("northeast", "southeast"):
+                self.fail(f"{p}.crewed_directions", f"{d!r} is not northeast or southeast")
         ls = LaunchSite(e["name"] or (base.name if base else e["id"]), site,
                         e["min_inclination_deg"] if e["min_inclination_deg"] is not None else (base.min_inclination_deg if base else 0.0),
                         e["max_inclination_deg"] if e["max_inclination_deg"] is not None else (base.max_inclination_deg if base else 180.0),
                         tuple(d for d in directions if d in ("northeast", "southeast")),
-                        source=base.source if base else "")
+                        source=base.source if base else "",
+                        crewed_directions=None if crewed is None else tuple(d for d in crewed if d in ("northeast", "southeast")))
         return Spaceport(e["id"], ls, tuple(e["pads"] or ()), e["pad_turnaround_days"])
 
     def landing_site(self, p: str, e: dict) -> LandingSite | None:

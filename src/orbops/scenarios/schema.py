@@ -85,6 +85,7 @@ TABLES: dict[str, dict[str, Field]] = {
         "pads": Field("list[str]", **REQ), "pad_turnaround_days": Field("float", default=14.0, minimum=0),
         "min_inclination_deg": Field("float"), "max_inclination_deg": Field("float"),
         "directions": Field("list[str]"),
+        "crewed_directions": Field("list[str]", help="the branches crew vehicles fly (default: the named site's)"),
     },
     "landing_sites": {
         "id": Field("str", **REQ), "name": Field("str", default=""),
@@ -121,6 +122,7 @@ TABLES: dict[str, dict[str, Field]] = {
         "vehicle": Field("str", **REQ), "station": Field("str", **REQ), "port": Field("str", **REQ),
         "docked": Field("utc", **REQ), "crew": Field("list[str]", default=[]), "stay_days": Field("float", minimum=0),
         "mission": Field("str", default=""),
+        "landing_date": Field("utc", help="the manifest's landing day: land at its prime pass (nearest the zone)"),
     },
     "missions": {
         "id": Field("str", **REQ), "name": Field("str", default=""), "vehicle": Field("str", **REQ),
@@ -128,6 +130,7 @@ TABLES: dict[str, dict[str, Field]] = {
         "crew": Field("list[str]", default=[]), "relieves": Field("str"), "planned_launch": Field("utc"),
         "launch_date": Field("utc", help="the manifest's launch day: the first window that day, or the first after "
                                          "it once the mission is ready"),
+        "landing_date": Field("utc", help="the manifest's landing day: land at its prime pass (nearest the zone)"),
         "port": Field("str"),
         "standby": Field("bool", default=False, help="flies only when a contingency orders it as a replacement"),
     },
@@ -140,7 +143,8 @@ TABLES: dict[str, dict[str, Field]] = {
         "flights": Field("list[table]", **REQ),
     },
     "flights": {"name": Field("str", **REQ), "class": Field("str", **REQ), "crew": Field("list[str]"),
-                "net": Field("utc"), "launch_date": Field("utc", help="the manifest's launch day")},
+                "net": Field("utc"), "launch_date": Field("utc", help="the manifest's launch day"),
+                "landing_date": Field("utc", help="the manifest's landing day")},
     "plane_studies": {
         "id": Field("str", **REQ), "from_station": Field("str", **REQ), "to_station": Field("str", **REQ),
         "delta_v_budget_km_s": Field("float", **REQ, minimum=0), "note": Field("str", default=""),
@@ -159,6 +163,7 @@ TABLES: dict[str, dict[str, Field]] = {
         "policy": Field("table"),
         "net": Field("table", default={}, help="mission id = no-earlier-than date (UTC) for this variant"),
         "launch_date": Field("table", default={}, help="mission id = launch day (UTC) for this variant"),
+        "landing_date": Field("table", default={}, help="mission id (or docked_at_start mission) = landing day (UTC)"),
     },
     "uncertainty": {
         "launch_slip_days": Field("table", default={}, help="launcher id = distribution (days)"),

@@ -93,6 +93,7 @@ class MissionState:
     rescheduled: object = None  # triggered (and renewed) whenever net_s changes
     slip_s: float = 0.0
     plan_net_s: float = 0.0  # the no-earlier-than date as planned (before slips, advances, replacements)
+    launch_day_s: float = float("-inf")  # the manifest's launch day, where there is one
 
 
 @dataclass
@@ -141,17 +142,22 @@ class Engine:
         self.pad_changed = {p.id: self.env.event() for p in scenario.spaceports}
         excluded = set(self.variant.exclude_missions)
         nets, dates = dict(self.variant.net), dict(self.variant.launch_date)
-
-        def first_day(m: Mission) -> float:
-            """No earlier than the net, nor than the start of the manifest's launch day."""
-            net = self.clock.to_s(nets.get(m.id, m.net))
+        self.missions = {}
+        for m in scenario.missions:
+            if m.id in excluded:
+                continue
+            # the manifest's launch day, where there is one, supersedes the plan's no-earlier-than date
             day = dates.get(m.id, m.launch_date)
-            return net if day is None else max(net, self.clock.to_s(day))
-
-        self.missions = {m.id: MissionState(m, net_s=first_day(m), plan_net_s=first_day(m),
-                                            docked_event=self.env.event(),
-                                            ordered=self.env.event(), rescheduled=self.env.event())
-                         for m in scenario.missions if m.id not in excluded}
+            net_s = self.clock.to_s(nets.get(m.id, m.net) if day is None else day)
+            self.missions[m.id] = MissionState(
+                m, net_s=net_s, plan_net_s=net_s, launch_day_s=float("-inf") if day is None else self.clock.to_s(day),
+                docked_event=self.env.event(), ordered=self.env.event(), rescheduled=self.env.event())
+        # the manifest's landing days, by mission (docked_at_start missions too)
+        landings = {m.id: m.landing_date for m in scenario.missions if m.landing_date is not None}
+        landings.update({d.mission or d.vehicle: d.landing_date for d in scenario.docked_at_start
+                         if d.landing_date is not None})
+        landings.update(dict(self.variant.landing_date))
+        self.landing_day_s = {k: self.clock.to_s(t) for k, t in landings.items()}
         self.failures: dict[str, Contingency] = {}
         self.increment_end_s: dict[str, float] = {}  # increment (mission) -> its planned end, from its docking
         self.windows_used: list[dict] = []
@@ -549,6 +555,12 @@ class Engine:
                 if self.policy.advance_relief and pending[0].net_s + pending[0].slip_s + 3 * DAY_S > must_leave:
                     self._advance(pending[0], must_leave)
                 return None  # the last crew aboard waits for a relief (its life still caps the wait)
+        day = self.landing_day_s.get(v.mission)
+        if day is not None:  # the manifest's landing day: its prime opportunity (the pass nearest the zone)
+            prime = (self.planner.prime_landing(v.station, v.vclass.landing, self.clock.to_ns(day))
+                     if v.vclass.landing else None)
+            when = day if prime is None else self.clock.to_s(prime.time_ns)
+            return max(self.now, when - v.vclass.return_s)
         if own_crew and relief is not None:
             if relief.status == "docked":
                 if self.policy.handover == "direct":
@@ -605,7 +617,7 @@ class Engine:
         ret = vc.return_s
         if desired is None:
             return max(self.now, latest_undock)
-        nxt = self.planner.landing_between(v.station, vc.landing, self.clock.to_ns(max(desired, self.now) + ret))
+        nxt = self.planner.landing_between(v.station, vc.landing, self.clock.to_ns(max(desired, self.now) + ret - 1.0))
         if nxt is None:
             return max(self.now, latest_undock)
         return max(self.now, min(self.clock.to_s(nxt.time_ns) - ret, latest_undock))
@@ -700,7 +712,8 @@ class Engine:
         detail = ""
         if vc.landing is not None:
             ret = vc.return_s if undocked else 0.0
-            when = self.planner.landing_between(station_id, vc.landing, self.clock.to_ns(self.now + ret))
+            # the opportunity the undocking was timed for (a second's slack for float seconds)
+            when = self.planner.landing_between(station_id, vc.landing, self.clock.to_ns(self.now + ret - 1.0))
             if when is not None:
                 # the capsule comes down landing_offset_s after the station's track passes the zone
                 yield self.env.timeout(max(0.0, self.clock.to_s(when.time_ns) + vc.landing_offset_s - self.now))
@@ -761,7 +774,8 @@ class Engine:
         rep = self.missions.get(c.replacement) if c.replacement else None
         if rep is not None and rep.status == "planned":
             rep.uncrewed = True
-            self._reschedule(rep, self.now + c.replacement_ready_days * DAY_S)  # an emergency flight: when prepared
+            # an emergency flight: when prepared, or on its manifest day (a replacement's launch_date)
+            self._reschedule(rep, max(self.now + c.replacement_ready_days * DAY_S, rep.launch_day_s))
             v.replacement = c.replacement
             if not rep.ordered.triggered:
                 rep.ordered.succeed()
