@@ -10,7 +10,9 @@ from .frames import Site
 from .geometry import (Ascent, LandingZone, LaunchSite, Orbits, RendezvousProfile, beta_angle_deg, eclipses,
                        ground_tracks, landing_opportunities, landing_zone, launch_site, launch_windows, passes,
                        plane_geometry)
+from .history import Flight, Replayed, flight_record, read_record, replay
 from .ops import Scenario
+from .ops.vehicles import VehicleModel, vehicle_model, vehicle_models
 from .propagation import SGP4_ERRORS, States, propagate
 from .scenarios import load_scenario, validate_scenario
 from .timescales import Times
@@ -33,6 +35,7 @@ __all__ = [
     "Catalog",
     "ElementSet",
     "ElementsError",
+    "Flight",
     "LandingZone",
     "LaunchSite",
     "OrbopsError",
@@ -40,6 +43,7 @@ __all__ = [
     "Orbits",
     "Planner",
     "RendezvousProfile",
+    "Replayed",
     "Run",
     "SGP4_ERRORS",
     "Scenario",
@@ -49,8 +53,10 @@ __all__ = [
     "States",
     "Times",
     "UnknownObjectError",
+    "VehicleModel",
     "beta_angle_deg",
     "eclipses",
+    "flight_record",
     "ground_tracks",
     "landing_opportunities",
     "landing_zone",
@@ -61,8 +67,12 @@ __all__ = [
     "passes",
     "plane_geometry",
     "propagate",
+    "read_record",
     "read_run_dir",
+    "replay",
     "run_scenario",
     "validate_scenario",
+    "vehicle_model",
+    "vehicle_models",
     "write_run_dir",
 ]

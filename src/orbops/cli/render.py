@@ -20,10 +20,13 @@ def stdout_console() -> Console:
 
 
 def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None,
-                right: Sequence[bool] | None = None, wrap: Sequence[bool] | None = None) -> None:
+                right: Sequence[bool] | None = None, wrap: Sequence[bool] | None = None,
+                tight: bool = False) -> None:
     """A table on stdout; ``right[i]`` right-aligns column ``i`` (numbers); ``wrap[i]`` lets column ``i``
-    fold onto more lines when the terminal is narrow (text, not numbers or times)."""
-    table = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False)
+    fold onto more lines when the terminal is narrow (text, not numbers or times); ``tight``: one space
+    between columns."""
+    table = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False,
+                  collapse_padding=tight)
     for i, col in enumerate(columns):
         folds = bool(wrap and wrap[i])
         table.add_column(col, justify="right" if right and right[i] else "left", no_wrap=not folds,

@@ -69,7 +69,8 @@ def replay_command(stations, vehicles, since, until, names, record, pick, fresh_
     flights = read_record(record) if record else flight_record()
     chosen = [f for f in flights
               if (not stations or f.station in stations) and (not vehicles or f.vehicle_class in vehicles)
-              and (since is None or to_ns(f.launch) >= to_ns(since)) and (until is None or to_ns(f.launch) <= to_ns(until))
+              and (since is None or to_ns(f.launch) >= to_ns(since))
+              and (until is None or to_ns(f.launch) <= to_ns(until))
               and (not names or f.flight in names)]
     if not chosen:
         raise OrbopsError(f"no flight of {record or record_path()} matches the filters ({len(flights)} flights)")
@@ -86,18 +87,26 @@ def replay_command(stations, vehicles, since, until, names, record, pick, fresh_
     if as_json:
         print_json({"flights": [r.as_dict() for r in results], "summary": summary})
         return
-    rows = []
+    rows, notes = [], []
     for r in results:
         f = r.flight
         prof = r.profile or ""
         if r.profile_match is False:
-            prof += f" (flew {f.profile})"
+            prof += f" ≠ {f.profile}"
+        why = "; ".join(x for x in (r.reason, r.landing_reason) if x and not x.startswith("the record gives"))
+        if why and why not in notes:
+            notes.append(why)
         rows.append([f.flight, str(f.launch)[:10], "" if r.elements_age_days is None else f"{r.elements_age_days:.1f}",
                      _minutes(r.launch_error_s), prof, _minutes(r.docking_error_s), _minutes(r.landing_error_s),
-                     "; ".join(x for x in (r.reason, r.landing_reason) if x and not x.startswith("the record gives"))])
-    print_table(["Flight", "Launched", "Set age (d)", "Δ launch", "Profile", "Δ docking", "Δ landing", "Note"], rows,
-                right=[False, False, True, True, False, True, True, False], wrap=[False] * 7 + [True],
-                title=f"{len(results)} flights re-flown (Δ: predicted minus recorded, minutes)")
+                     f"[{notes.index(why) + 1}]" if why else ""])
+    print_table(["Flight", "Launched", "Age d", "Launch", "Profile", "Docking", "Landing", "Note"], rows,
+                right=[False, False, True, True, False, True, True, False], wrap=[True, False, False, False, True,
+                                                                                 False, False, False], tight=True,
+                title=f"{len(results)} flights re-flown: the station set's age (days) and predicted minus "
+                      "recorded launch, docking and landing (minutes); ≠ the profile flown")
+    console = stdout_console()
+    for k, text in enumerate(notes, 1):
+        console.print(f"[{k}] {text}", markup=False, highlight=False)
     _print_summary(summary)
 
 

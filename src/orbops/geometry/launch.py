@@ -8,17 +8,19 @@ launch azimuth is the direction of the orbit's ground track at the site
 (inertial; sin az = cos i / cos lat on a sphere) and, for the rocket, that
 direction corrected for the site's own eastward speed. Whether the site may
 launch there is its constraints: inclination limits, allowed directions,
-allowed azimuths. The vehicle launches a configured lead or lag from the
-in-plane instant and reaches orbit a configured time and arc later; the
-target's lead over that insertion point (the phase angle) picks the fastest
-rendezvous profile that accepts it.
+allowed azimuths (crew vehicles may be held to some branches: Jiuquan's crew
+launches all fly southeast). Each rendezvous profile launches a lead (or lag)
+from the in-plane instant, data of the vehicle model, and reaches orbit a
+configured time and arc later; the target's lead over that insertion point
+(the phase angle) picks the fastest of the profiles the vehicle flew at that
+date that accepts it.
 
-A vehicle may also be allowed a plane tolerance (yaw steering in ascent):
-while the site stays within that angle of the plane, the launch may slide
-from the nominal time to reach a faster profile. Where the site's latitude
-is close to the target's inclination (Jiuquan and Tiangong: 41.0 and
-41.5 deg) the site stays within half a degree of the plane for the ~1.6 h
-between the two branches, so the launch time is chosen there for phasing.
+A vehicle may also be allowed a plane tolerance (yaw steering in ascent), but
+only where a scenario asks for it: while the site stays within that angle of
+the plane, the launch may then slide from the nominal time to reach a faster
+profile. Where the site's latitude is close to the target's inclination
+(Jiuquan and Tiangong: 41.0 and 41.5 deg) the site stays within half a degree
+of the plane for the ~1.6 h between the two branches.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from .rendezvous import RendezvousProfile, argument_of_latitude_deg
 from .search import find_crossings
 
 __all__ = ["LaunchSite", "Ascent", "LaunchWindow", "Passages", "launch_windows", "inplane_passages", "assess",
-           "inplane_function", "approach_path"]
+           "inplane_function", "phase_at_insertion", "approach_path"]
 
 DIRECTIONS = ("northeast", "southeast")
 
@@ -235,7 +237,7 @@ def assess(passages: Passages, orbits: Orbits, *, ascent: Ascent = Ascent(),
     rows = np.arange(n)
     period_s = 86400.0 / single.catalog.mean_motion_rev_day[single.orbits.set_rows(np.array([obj]), t_ip[None, :])[0]]
     leads = [ascent.lead_s if p.lead_s is None else p.lead_s for p in profiles]
-    phases = {lead: _phase_at_insertion(passages, single, ascent, slide_ns, lead) for lead in {ascent.lead_s, *leads}}
+    phases = {lead: phase_at_insertion(passages, single, ascent, slide_ns, lead) for lead in {ascent.lead_s, *leads}}
     nominal = np.argmin(np.abs(slide_ns), axis=1)  # the launch time without a slide
     choice, lead_of = nominal.copy(), np.full(n, ascent.lead_s)
     chosen = np.full(n, -1)
@@ -273,7 +275,7 @@ def assess(passages: Passages, orbits: Orbits, *, ascent: Ascent = Ascent(),
     return out
 
 
-def _phase_at_insertion(passages: Passages, single: OneObject, ascent: Ascent, slide_ns: np.ndarray,
+def phase_at_insertion(passages: Passages, single: OneObject, ascent: Ascent, slide_ns: np.ndarray,
                         lead_s: float) -> np.ndarray:
     """The target's lead over the insertion point (degrees, (n, m)), both in the target plane, for a
     launch ``lead_s`` plus each slide from each in-plane instant."""

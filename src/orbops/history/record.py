@@ -89,7 +89,8 @@ def read_record(path: str | os.PathLike) -> list[Flight]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise RecordError(str(path), [f"{path}: cannot read the file: {getattr(exc, 'strerror', None) or exc}"]) from None
+        why = getattr(exc, "strerror", None) or exc
+        raise RecordError(str(path), [f"{path}: cannot read the file: {why}"]) from None
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     problems: list[str] = []

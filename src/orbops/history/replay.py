@@ -22,7 +22,7 @@ import numpy as np
 from ..elements import Catalog
 from ..errors import OrbopsError, StaleElementsWarning, UnknownObjectError
 from ..geometry import LaunchWindow, Orbits, landing_opportunities, landing_zones, launch_sites
-from ..geometry.launch import Passages, _phase_at_insertion, assess, inplane_passages
+from ..geometry.launch import Passages, assess, inplane_passages, phase_at_insertion
 from ..geometry.orbits import OneObject
 from ..ops.vehicles import VehicleModel, fit_provenance, vehicle_models
 from ..timescales import NS_PER_DAY, format_utc, to_ns
@@ -302,7 +302,7 @@ def flight_geometry(flight: Flight, catalog: Catalog, *, pick: str = "nearest", 
         one = Passages(p.site, p.target, p.inplane_ns[[k]], p.direction[[k]], p.azimuth_deg[[k]],
                        p.inclination_deg[[k]], p.h_unit[[k]], p.alt_km, p.period_s)
         slide = np.array([[launch_ns - int(p.inplane_ns[k])]], dtype=np.int64)
-        phase = float(_phase_at_insertion(one, OneObject(orbits, 0), model.ascent, slide, 0.0)[0, 0])
+        phase = float(phase_at_insertion(one, OneObject(orbits, 0), model.ascent, slide, 0.0)[0, 0])
     period_s = 86400.0 / float(sets.mean_motion_rev_day[row])
     return FlightGeometry(flight, int(ep[row]), age, int(p.inplane_ns[k]), str(p.direction[k]),
                           (launch_ns - int(p.inplane_ns[k])) / 1e9, phase, period_s)
@@ -345,7 +345,7 @@ def summarize(results: list[Replayed], *, fresh_days: float = FRESH_DAYS) -> dic
                                              if docked else None),
         }
 
-    fresh = [r for r in results if 0.0 <= (r.elements_age_days if r.elements_age_days is not None else -1) <= fresh_days]
+    fresh = [r for r in results if r.elements_age_days is not None and 0.0 <= r.elements_age_days <= fresh_days]
     return {
         "fresh_days": fresh_days, "training_until": _training_end(),
         "fresh": {"training": figures([r for r in fresh if not r.held_out]),

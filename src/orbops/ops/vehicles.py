@@ -69,16 +69,18 @@ def parse_profiles(entries, where: str, *, vehicle: str | None = None) -> tuple[
                 else:
                     vals[key] = _date(str(raw), end_of_day=key == "flown_until")
             except (TypeError, ValueError) as exc:
-                problems.append((f"{path}.{key}", f"{raw!r} is not {exc if isinstance(exc, TypeError) else 'a UTC date'}"))
+                expected = exc if isinstance(exc, TypeError) else "a UTC date"
+                problems.append((f"{path}.{key}", f"{raw!r} is not {expected}"))
                 ok = False
         if ok and vals["revolutions"] < 0:
             problems.append((f"{path}.revolutions", f"{vals['revolutions']!r} is below the minimum 0"))
             ok = False
         if ok:
             vehicles = vals["vehicles"] or ((vehicle,) if vehicle else ())
-            out.append(RendezvousProfile(vals["name"], vals["revolutions"], vals["phase_min_deg"], vals["phase_max_deg"],
-                                         vals["docking_s"], vals["lead_s"], vals["phasing_alt_km"], vehicles,
-                                         vals["flown_from"], vals["flown_until"], vals["source"]))
+            out.append(RendezvousProfile(
+                vals["name"], vals["revolutions"], vals["phase_min_deg"], vals["phase_max_deg"], vals["docking_s"],
+                vals["lead_s"], vals["phasing_alt_km"], vehicles, vals["flown_from"], vals["flown_until"],
+                vals["source"]))
     return tuple(out), problems
 
 

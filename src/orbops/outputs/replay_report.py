@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import numpy as np
 
 from ..history.replay import FRESH_DAYS, Replayed
 from ..ops.vehicles import fit_provenance, vehicle_models
@@ -20,7 +19,8 @@ CLASS_STYLE = {"soyuz": ("tab:red", "o"), "progress": ("tab:orange", "s"), "shen
                "crew-dragon": ("tab:blue", "^"), "starliner": ("tab:cyan", "v"), "shuttle": ("gray", "x")}
 """Colour and marker of each vehicle class in the figures."""
 
-_PANELS = (("launch_error_s", "launch", 5.0), ("docking_error_s", "docking", 30.0), ("landing_error_s", "landing", 10.0))
+_PANELS = (("launch_error_s", "launch", 5.0), ("docking_error_s", "docking", 30.0),
+           ("landing_error_s", "landing", 10.0))
 
 
 def plot_replay_errors(axes, results: list[Replayed], *, fresh_days: float = FRESH_DAYS):
