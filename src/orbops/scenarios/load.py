@@ -164,7 +164,7 @@ class _Builder:
                 if model is None:
                     self.fail(f"{p}.model", f"unknown vehicle model {e['model']!r}: expected one of "
                               f"{', '.join(sorted(vehicle_models()))}")
-            if e["profiles"] is None and model is None:
+            if e["profiles"] is None and e["model"] is None:
                 self.fail(f"{p}.profiles", "missing: expected a profiles file or list, or a vehicle model (model = ...)")
             profiles = self.profiles(f"{p}.profiles", e["profiles"]) if e["profiles"] is not None else (
                 model.profiles if model else ())
