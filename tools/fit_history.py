@@ -7,20 +7,24 @@ What is fitted, per vehicle model and rendezvous profile (data/vehicles.toml hol
 that stand where there is nothing to fit):
 
 * ``lead_s``: the recorded launch minus the in-plane instant (on a branch the site allows), median over
-  the profile's training flights whose station set lies within ``--max-lead-age`` days of the launch
-  (the plane of a set weeks old still gives the in-plane instant to a fraction of a minute);
+  the training flights timed for the profile (its ``planned_profile`` where it fell back to another)
+  whose station set lies within ``--max-lead-age`` days of the launch (the plane of a set weeks old
+  still gives the in-plane instant to a fraction of a minute);
 * ``revolutions``: the chaser's revolutions from insertion to docking, from the recorded docking, the
   phase angle at insertion and the station's period (``RendezvousProfile``; for a chase, the least
-  revolutions given the phasing orbit's catch-up rate), median over flights whose station set lies within
-  ``--max-phase-age`` days (the phase of an older set is off by degrees); a profile with no such flight
-  falls back to flights with older sets, marked ``stale_phase``;
+  revolutions given the phasing orbit's catch-up rate), median over the flights that flew the profile
+  whose station set lies within ``--max-phase-age`` days (the phase of an older set is off by degrees);
+  a profile with no such flight keeps its design value;
 * the return: ``min_return_s`` (undocking to the earliest landing pass: the value that puts the most
-  training landings on the pass they came down on) and ``landing_offset_s`` (landing minus the station
-  track's closest approach to the zone, median), from flights whose set lies within ``--max-phase-age``
-  days of the undocking (a pass time, like the phase, moves with the station's along-track error).
+  training landings on the pass they came down on), ``return_s`` (undocking to the landing pass, median)
+  and ``landing_offset_s`` (landing minus the station track's closest approach to the zone, median), from
+  flights whose set lies within ``--max-phase-age`` days of the undocking (a pass time, like the phase,
+  moves with the station's along-track error).
 
-Each geometry uses the station set nearest the event (before or after: a reconstruction, not a
-prediction); ``orbops replay`` predicts from the set before and reports the later flights as held out.
+Nothing after ``--until`` is used: not the flights launched later, not an undocking or landing of an
+earlier flight that came later, not an element set of a later epoch. Each geometry uses the station
+set nearest the event (before or after it, up to ``--until``: a reconstruction, not a prediction);
+``orbops replay`` predicts from the set before and reports the later flights as held out.
 """
 
 from __future__ import annotations
@@ -58,30 +62,29 @@ def fit_profiles(flights, catalog, models, *, max_lead_age, max_phase_age):
     geometry = {}
     for f in flights:
         model = models.get(f.vehicle_class)
-        if model is None or not model.profiles or not f.site or f.profile not in {p.name for p in model.profiles}:
+        names = {p.name for p in model.profiles} if model is not None else set()
+        if not names or not f.site or not ({f.profile, f.launch_profile} & names):
             continue
         g = flight_geometry(f, catalog, pick="nearest")
         if g is not None:
             geometry[f.flight] = (f, g)
     for vid, model in models.items():
         for prof in model.profiles:
-            mine = [(f, g) for f, g in geometry.values() if f.vehicle_class == vid and f.profile == prof.name]
             entry: dict = {}
-            leads = [(f, g) for f, g in mine if abs(g.age_days) <= max_lead_age]
-            if leads:
-                lead = _median([g.lead_s for _, g in leads])
+            timed = [(f, g) for f, g in geometry.values() if f.vehicle_class == vid and f.launch_profile == prof.name
+                     and abs(g.age_days) <= max_lead_age]
+            if timed:
+                lead = _median([g.lead_s for _, g in timed])
                 entry["lead_s"] = round(lead, 1)
-                entry["fit_lead"] = {"flights": [f.flight for f, _ in leads],
-                                     "elements_age_days": [round(g.age_days, 2) for _, g in leads],
-                                     "residual_s": [round(g.lead_s - lead, 1) for _, g in leads]}
-            docked = [(f, g) for f, g in mine if f.docking is not None]
-            fresh = [(f, g) for f, g in docked if abs(g.age_days) <= max_phase_age]
-            use, stale = (fresh, False) if fresh else ([(f, g) for f, g in docked if abs(g.age_days) <= 120], True)
-            if use:
-                asc = model.ascent.ascent_s
+                entry["fit_lead"] = {"flights": [f.flight for f, _ in timed],
+                                     "elements_age_days": [round(g.age_days, 2) for _, g in timed],
+                                     "residual_s": [round(g.lead_s - lead, 1) for _, g in timed]}
+            flew = [(f, g) for f, g in geometry.values() if f.vehicle_class == vid and f.profile == prof.name
+                    and f.docking is not None and abs(g.age_days) <= max_phase_age]
+            if flew:
                 revs = []
-                for f, g in use:
-                    dur = (to_ns(f.docking) - to_ns(f.launch)) / 1e9 - asc - prof.docking_s
+                for f, g in flew:
+                    dur = (to_ns(f.docking) - to_ns(f.launch)) / 1e9 - model.ascent.ascent_s - prof.docking_s
                     n = dur / g.period_s + g.phase_deg / 360.0
                     if prof.chase:  # the least revolutions, given the catch-up of the phasing orbit
                         n -= float(prof.chaser_revolutions(g.phase_deg, g.period_s)) - prof.revolutions
@@ -89,22 +92,21 @@ def fit_profiles(flights, catalog, models, *, max_lead_age, max_phase_age):
                 n_fit = _median(revs)
                 entry["revolutions"] = round(n_fit, 4)
                 entry["fit_revolutions"] = {
-                    "flights": [f.flight for f, _ in use], "elements_age_days": [round(g.age_days, 2) for _, g in use],
-                    "residual_min": [round((n - n_fit) * g.period_s / 60.0, 1) for n, (_, g) in zip(revs, use)],
-                    "stale_phase": stale}
+                    "flights": [f.flight for f, _ in flew], "elements_age_days": [round(g.age_days, 2) for _, g in flew],
+                    "residual_min": [round((n - n_fit) * g.period_s / 60.0, 1) for n, (_, g) in zip(revs, flew)]}
             if entry:
                 out.setdefault(vid, {}).setdefault("profiles", {})[prof.name] = entry
     return out
 
 
-def fit_returns(flights, catalog, models, *, max_age):
-    """Per vehicle: min_return_s and landing_offset_s from recorded undockings and landings."""
+def fit_returns(flights, catalog, models, *, max_age, until_ns):
+    """Per vehicle: min_return_s, return_s and landing_offset_s from recorded undockings and landings."""
     out: dict = {}
     zones = landing_zones()
     for vid, model in models.items():
         cases = []
         for f in flights:
-            if f.vehicle_class != vid or f.undocking is None or f.landing is None:
+            if f.vehicle_class != vid or f.undocking is None or f.landing is None or to_ns(f.landing) > until_ns:
                 continue
             zone = zones.get(f.landing_zone or (model.landing_zone or ""))
             if zone is None:
@@ -132,11 +134,13 @@ def fit_returns(flights, catalog, models, *, max_age):
         best = max(candidates, key=lambda m: (sum(c[1] < m <= c[2] for c in cases), -m))
         lower = max([c[1] for c in cases if c[1] < best <= c[2]], default=0.0)
         min_return = (lower + best) / 2.0
+        typical = _median([c[2] for c in cases])
         offset = _median([c[3] for c in cases])
         out[vid] = {"return": {
-            "min_return_s": round(min_return, 0), "landing_offset_s": round(offset, 1),
+            "min_return_s": round(min_return, 0), "return_s": round(typical, 0), "landing_offset_s": round(offset, 1),
             "fit": {"flights": [c[0].flight for c in cases],
                     "on_their_pass": [bool(c[1] < min_return <= c[2]) for c in cases],
+                    "undock_to_pass_s": [round(c[2], 0) for c in cases],
                     "offset_residual_s": [round(c[3] - offset, 1) for c in cases]}}}
     return out
 
@@ -177,10 +181,11 @@ def build(args) -> str:
     flights = [f for f in flight_record() if to_ns(f.launch) <= until]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        catalog = load_catalog(ROOT / "tle")
+        everything = load_catalog(ROOT / "tle")
+    catalog = everything[np.flatnonzero(everything.epoch.astype(np.int64) <= until)]  # no set from after --until
     models = vehicle_models(fitted=False)  # the design values: the fit never feeds on itself
     fitted = fit_profiles(flights, catalog, models, max_lead_age=args.max_lead_age, max_phase_age=args.max_phase_age)
-    for vid, entry in fit_returns(flights, catalog, models, max_age=args.max_phase_age).items():
+    for vid, entry in fit_returns(flights, catalog, models, max_age=args.max_phase_age, until_ns=until).items():
         fitted.setdefault(vid, {}).update(entry)
     provenance = {
         "command": "python tools/fit_history.py", "record": "src/orbops/data/flights.csv",

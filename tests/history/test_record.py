@@ -101,3 +101,32 @@ def test_missing_columns_and_a_byte_order_mark(tmp_path):
 def test_the_shipped_record_is_a_package_file():
     assert record_path().name == "flights.csv" and record_path().exists()
     assert record_path().read_text(encoding="utf-8").splitlines()[0] == ",".join(COLUMNS)
+
+
+def test_rows_are_read_strictly(tmp_path):
+    header = ",".join(COLUMNS)
+    blank = "," * (len(COLUMNS) - 8)
+    good = f"A,soyuz,,iss,baikonur-31,,3,2020-10-14T05:45Z{blank}"
+    # a row whose notes span two lines is reported at its first line; a bad time there is still found
+    two_lines = f'B,soyuz,,iss,baikonur-31,,3,noon{blank[:-1]}"first line\nsecond line"'
+    path = _write(tmp_path, "\n".join([header, good, two_lines, good.replace("A,", "C,", 1)]) + "\n")
+    with pytest.raises(RecordError) as info:
+        read_record(path)
+    assert any(p.startswith(f"{path}:3: launch_utc: cannot read 'noon'") for p in info.value.problems)
+    # an unterminated quote cannot swallow the rest of the file unnoticed
+    path = _write(tmp_path, "\n".join([header, good, 'D,soyuz,,iss,"baikonur-31,,3,2020-10-14T05:45Z', good]) + "\n")
+    with pytest.raises(RecordError, match="not a CSV row"):
+        read_record(path)
+
+
+def test_header_times_and_profiles_are_checked(tmp_path):
+    with pytest.raises(RecordError, match="column\\(s\\) 'station' given more than once"):
+        read_record(_write(tmp_path, "flight,vehicle_class,station,station,launch_utc\nA,soyuz,iss,css,2020-10-14\n"))
+    row = "A,soyuz,iss,{launch},{profile}\n"
+    head = "flight,vehicle_class,station,launch_utc,profile\n"
+    with pytest.raises(RecordError, match="launch_utc: 'now' is not a recorded time"):
+        read_record(_write(tmp_path, head + row.format(launch="now", profile="")))
+    with pytest.raises(RecordError, match="profile: unknown profile '9-orbit' for soyuz: expected one of 2-day"):
+        read_record(_write(tmp_path, head + row.format(launch="2020-10-14", profile="9-orbit")))
+    [flight] = read_record(_write(tmp_path, head + row.format(launch="2020-10-14", profile="3-day")))
+    assert flight.profile == "3-day"  # flown now and then; the models do not fly it

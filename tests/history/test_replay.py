@@ -18,7 +18,7 @@ from skyfield.api import EarthSatellite, load, wgs84
 
 from orbops.geometry import launch_sites
 from orbops.history.replay import FRESH_DAYS
-from orbops.ops.vehicles import fit_provenance
+from orbops.ops.vehicles import fit_provenance, vehicle_models
 from orbops.timescales import parse_utc, to_ns
 
 from ..conftest import REPO
@@ -68,8 +68,6 @@ def test_every_flight_is_predicted_or_says_why(replayed):
 
 def test_the_fresh_flights(replayed):
     assert [n for n, r in replayed.items() if r.fresh] == FRESH
-    assert {replayed[n].held_out for n in FRESH} == {False, True}
-    assert all(0 <= replayed[n].elements_age_days <= FRESH_DAYS for n in FRESH)
     assert [n for n, r in replayed.items() if r.landing_error_s is not None
             and 0 <= r.landing_elements_age_days <= 15] == LANDED
 
@@ -108,13 +106,22 @@ def test_planes_weeks_old_still_give_the_launch_instant(replayed):
     assert checked >= 30
 
 
-@pytest.mark.xfail(strict=True, reason="Shenzhou has no flight before 2020 with a station set under 30 days: its "
-                   "lead is the design value (half an ascent before the in-plane instant), while Shenzhou 15 "
-                   "on launched 6-7 min after it")
+SHENZHOU_LEAD = ("Shenzhou has no flight before 2020 with a station set under 30 days: its lead is the design value "
+                 "(half an ascent before the in-plane instant), while Shenzhou 15 on launched 6-7 min after it")
+
+
+@pytest.mark.xfail(strict=True, reason=SHENZHOU_LEAD)
 def test_shenzhou_launch_instants(replayed):
     late = [r for r in replayed.values() if r.flight.vehicle_class == "shenzhou" and r.launch_ns is not None
             and r.elements_age_days <= 30 and r.held_out]
     assert late and all(abs(r.launch_error_s) <= LAUNCH_S for r in late)
+
+
+@pytest.mark.xfail(strict=True, reason=SHENZHOU_LEAD + ": launched 10 min early, the phase at insertion is ~40 deg "
+                   "off and no CSS-era profile accepts it (the scenarios state the CSS-era lead instead)")
+def test_shenzhou_css_era_profiles(replayed):
+    css = [r for r in replayed.values() if r.flight.station == "css" and r.flight.docking is not None]
+    assert css and sum(r.profile is not None for r in css) >= len(css) // 2
 
 
 def test_jiuquan_crew_launches_fly_southeast(replayed):
@@ -137,27 +144,43 @@ def test_the_launch_comes_at_the_profiles_lead_from_a_real_in_plane_instant(repl
         h = np.cross(sat.position.km, sat.velocity.km_per_s)
         assert np.degrees(np.arcsin(abs(h @ s) / np.linalg.norm(h) / np.linalg.norm(s))) < 0.01
         assert str(np.datetime64(r.launch_ns, "ns"))[:10] == str(r.flight.launch)[:10]  # on the launch day
+        model = vehicle_models()[r.flight.vehicle_class]
+        lead = model.profile(r.profile).lead_s
+        assert r.launch_ns - r.inplane_ns == round((model.ascent.lead_s if lead is None else lead) * 1e9)
 
 
-def test_held_out_is_after_the_training_span(replayed):
-    end = parse_utc(fit_provenance()["training_until"].rstrip("Z"))
-    for r in replayed.values():
-        assert r.held_out == (r.flight.launch > end)
+def test_held_out_means_after_2019(replayed):
+    assert fit_provenance()["training_until"] == "2019-12-31T23:59:59Z"
+    assert not replayed["Soyuz MS-15"].held_out and not replayed["Progress MS-13"].held_out  # Sep, Dec 2019
+    assert replayed["Soyuz MS-16"].held_out and replayed["Demo-2"].held_out  # Apr, May 2020
 
 
-def test_fitted_values_come_from_training_flights_only():
+def _fits(table, path=()):
+    """(path, fit table) for every fit table of fitted.toml (the lists of flights behind a value)."""
+    for key, value in table.items():
+        if isinstance(value, dict):
+            if "flights" in value:
+                yield path + (key,), value
+            yield from _fits(value, path + (key,))
+
+
+def test_fitted_values_use_nothing_after_the_training_span():
+    """Not a later flight, nor a later undocking or landing of an earlier one, nor a later element set."""
     data = tomllib.loads((REPO / "src" / "orbops" / "data" / "fitted.toml").read_text())
     end = parse_utc(data["provenance"]["training_until"].rstrip("Z"))
-    launch = {f.flight: f.launch for f in RECORD}
-
-    def walk(table):
-        for key, value in table.items():
-            if isinstance(value, dict):
-                yield from walk(value)
-            elif key == "flights":
-                yield from value
-    used = list(walk({k: v for k, v in data.items() if k != "provenance"}))
-    assert used and all(launch[name] <= end for name in used)
+    rounding = np.timedelta64(864_000_000_000, "ns")  # the ages are written to 0.01 day
+    record = {f.flight: f for f in RECORD}
+    fits = list(_fits({k: v for k, v in data.items() if k != "provenance"}))
+    assert fits
+    for path, fit in fits:
+        for k, name in enumerate(fit["flights"]):
+            f = record[name]
+            assert f.launch <= end, (path, name)
+            if "return" in path:
+                assert f.landing <= end, (path, name)  # the return fits use undockings and landings
+            else:  # the set behind a launch geometry: its epoch, from the age at launch, is within the span
+                age = fit["elements_age_days"][k]
+                assert f.launch - np.timedelta64(int(round(age * 86400e9)), "ns") <= end + rounding, (path, name)
 
 
 def test_the_fit_is_reproducible():

@@ -74,3 +74,27 @@ def test_crews_fly_after_the_first_good_uncrewed_flight(tmp_path):
     uncrewed, crewed = launches["progress-m13m"], launches["tma-22"]
     assert crewed - uncrewed >= 14 * 86400 * 10**9  # crewed_after_failure_days = 14 after Progress M-13M
     assert crewed - uncrewed < 17 * 86400 * 10**9  # ... and not a day-long poll later than the next window
+
+
+def test_a_variants_date_supersedes_the_missions_launch_day(tmp_path):
+    sc = _edited(tmp_path, ('id = "no-damage"\nname = "Plan: no damage"',
+                            'id = "no-damage"\nname = "Plan: no damage"\nnet = { shenzhou-21 = "2025-11-20T00:00:00Z" }'))
+    run, = run_scenario(sc, Planner(sc), variants=["no-damage"])
+    launch = next(r for r in _rows(run, "launch") if r["subject"] == "shenzhou-21")
+    # not on the mission's own launch day (31 Oct): the first window from 20 Nov that a profile takes
+    assert parse_utc("2025-11-20") <= parse_utc(launch["time_utc"].rstrip("Z")) < parse_utc("2025-11-27")
+
+
+def test_a_landing_day_lands_on_its_prime_pass(tmp_path):
+    # docked_at_start without a mission id: the landing day is keyed by the vehicle
+    sc = _edited(tmp_path, ('mission = "shenzhou-20"\nvehicle = "Shenzhou 20"', 'vehicle = "Shenzhou 20"'),
+                 ("relieves = \"shenzhou-20\"\n", ""),
+                 ('stay_days = 195                  # planned landing 5 Nov 2025 [70]',
+                  'stay_days = 195\nlanding_date = "2025-11-03"'))
+    planner = Planner(sc)
+    run, = run_scenario(sc, planner, variants=["no-damage"])
+    landing = next(r for r in _rows(run, "landing") if r["vehicle"] == "Shenzhou 20")
+    prime = planner.prime_landing("css", "dongfeng", int(parse_utc("2025-11-03").astype("int64")))
+    vc = sc.lookup("vehicle_classes", "shenzhou")
+    expected = prime.time_ns + round(vc.landing_offset_s * 1e9)
+    assert abs(int(parse_utc(landing["time_utc"].rstrip("Z")).astype("int64")) - expected) < 10**9

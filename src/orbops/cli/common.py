@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -10,24 +11,31 @@ import numpy as np
 
 from ..elements import Catalog, load_catalog
 from ..errors import ElementsWarning, OrbopsError
-from ..timescales import parse_utc
+from ..timescales import NS_PER_DAY, parse_utc
 from .app import error, warn
 
 __all__ = ["UTCTime", "load_elements", "pick_objects"]
 
 
 class UTCTime(click.ParamType):
-    """A click parameter: an ISO 8601 UTC instant."""
+    """A click parameter: an ISO 8601 UTC instant. With ``end_of_day``, a date alone means the end of
+    that day (for the last day of a span), not its start."""
 
     name = "UTC"
+
+    def __init__(self, *, end_of_day: bool = False) -> None:
+        self.end_of_day = end_of_day
 
     def convert(self, value, param, ctx):
         if isinstance(value, np.datetime64):
             return value
         try:
-            return parse_utc(value)
+            t = parse_utc(value)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
+        if self.end_of_day and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+            t = t + np.timedelta64(NS_PER_DAY - 1, "ns")
+        return t
 
 
 def load_elements(paths) -> Catalog:

@@ -10,14 +10,11 @@ from ..errors import OrbopsError
 from ..history import STATIONS, flight_record, read_record, record_path
 from ..history.replay import FRESH_DAYS, replay, summarize
 from ..ops.vehicles import vehicle_models
+from ..outputs.replay_report import signed_minutes, summary_rows, write_replay_report
 from ..timescales import to_ns
 from .app import cli
 from .common import UTCTime, default_element_paths, elements_option, load_elements
 from .render import Progress, print_json, print_table, stdout_console
-
-
-def _minutes(s) -> str:
-    return "" if s is None else f"{s / 60.0:+.1f}"
 
 
 @cli.command("replay", short_help="Re-fly real flights from their launch day and compare with the record.")
@@ -26,7 +23,8 @@ def _minutes(s) -> str:
 @click.option("--vehicle", "vehicles", multiple=True, metavar="CLASS",
               help="Only this vehicle class (repeatable): " + ", ".join(sorted(vehicle_models())) + ".")
 @click.option("--since", type=UTCTime(), default=None, help="Only flights launched at or after this (UTC).")
-@click.option("--until", type=UTCTime(), default=None, help="Only flights launched at or before this (UTC).")
+@click.option("--until", type=UTCTime(end_of_day=True), default=None,
+              help="Only flights launched at or before this (UTC; a date alone: to the end of that day).")
 @click.option("--flight", "names", multiple=True, metavar="NAME", help="Only this flight (repeatable).")
 @click.option("--record", "record", type=click.Path(exists=True, dir_okay=False), default=None,
               help="A flight record CSV with the columns of the shipped one (see the README). "
@@ -79,10 +77,8 @@ def replay_command(stations, vehicles, since, until, names, record, pick, fresh_
         results = replay(chosen, catalog, pick=pick, progress=bar.advance)
     summary = summarize(results, fresh_days=fresh_days)
     if out:
-        from ..outputs.replay_report import write_replay_report
-
         write_replay_report(out, results, summary, record=str(record or record_path()),
-                            elements=", ".join(map(str, elements)) or "tle/", fresh_days=fresh_days)
+                            elements=", ".join(map(str, elements)) or "tle/", fresh_days=fresh_days, pick=pick)
         click.echo(f"orbops: wrote {out}", err=True)
     if as_json:
         print_json({"flights": [r.as_dict() for r in results], "summary": summary})
@@ -96,8 +92,9 @@ def replay_command(stations, vehicles, since, until, names, record, pick, fresh_
         why = "; ".join(x for x in (r.reason, r.landing_reason) if x and not x.startswith("the record gives"))
         if why and why not in notes:
             notes.append(why)
-        rows.append([f.flight, str(f.launch)[:10], "" if r.elements_age_days is None else f"{r.elements_age_days:.1f}",
-                     _minutes(r.launch_error_s), prof, _minutes(r.docking_error_s), _minutes(r.landing_error_s),
+        age = "" if r.elements_age_days is None else f"{r.elements_age_days:.1f}"
+        rows.append([f.flight, str(f.launch)[:10], age, signed_minutes(r.launch_error_s), prof,
+                     signed_minutes(r.docking_error_s), signed_minutes(r.landing_error_s),
                      f"[{notes.index(why) + 1}]" if why else ""])
     print_table(["Flight", "Launched", "Age d", "Launch", "Profile", "Docking", "Landing", "Note"], rows,
                 right=[False, False, True, True, False, True, True, False], wrap=[True, False, False, False, True,
@@ -111,9 +108,7 @@ def replay_command(stations, vehicles, since, until, names, record, pick, fresh_
 
 
 def _print_summary(summary: dict) -> None:
-    from ..outputs.replay_report import summary_rows
-
-    header, rows = summary_rows(summary)
+    rows = summary_rows(summary)
     stdout_console().print()
     print_table(["Target"] + ["Training", "Held out", "All", "All ages"], rows,
                 right=[False, True, True, True, True],

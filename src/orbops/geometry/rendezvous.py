@@ -153,7 +153,9 @@ def choose_profile(profiles: Iterable[RendezvousProfile], phase_deg: float, inse
                    target_alt_km: float, target_period_s: float, *, vehicle: str | None = None,
                    when=None) -> tuple[RendezvousProfile | None, float | None]:
     """The fastest profile available to ``vehicle`` at ``when`` that accepts ``phase_deg``, and its
-    insertion-to-docking duration (s); ``(None, None)`` if none does."""
+    insertion-to-docking duration (s); ``(None, None)`` if none does. The one phase stands for every
+    profile (no per-profile lead): launch windows choose with :func:`orbops.geometry.launch.assess`,
+    which puts each profile at its own launch time."""
     best, best_s = None, None
     for prof in profiles:
         if prof.available(vehicle, when) and prof.accepts(phase_deg, insertion_alt_km, target_alt_km):

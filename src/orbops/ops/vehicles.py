@@ -73,7 +73,19 @@ def parse_profiles(entries, where: str, *, vehicle: str | None = None) -> tuple[
                 problems.append((f"{path}.{key}", f"{raw!r} is not {expected}"))
                 ok = False
         if ok and vals["revolutions"] < 0:
-            problems.append((f"{path}.revolutions", f"{vals['revolutions']!r} is below the minimum 0"))
+            problems.append((f"{path}.revolutions", f"{vals['revolutions']:g} is below the minimum 0"))
+            ok = False
+        if ok and vals["phasing_alt_km"] is not None and not 100.0 <= vals["phasing_alt_km"] <= 2000.0:
+            problems.append((f"{path}.phasing_alt_km", f"{vals['phasing_alt_km']:g} km is not a phasing orbit "
+                                                       "(expected 100 to 2000 km, below the target)"))
+            ok = False
+        if ok and None not in (vals["phase_min_deg"], vals["phase_max_deg"]) \
+                and vals["phase_min_deg"] > vals["phase_max_deg"]:
+            problems.append((f"{path}.phase_max_deg", f"{vals['phase_max_deg']:g} is below phase_min_deg "
+                                                      f"{vals['phase_min_deg']:g}"))
+            ok = False
+        if ok and None not in (vals["flown_from"], vals["flown_until"]) and vals["flown_until"] < vals["flown_from"]:
+            problems.append((f"{path}.flown_until", "is before flown_from"))
             ok = False
         if ok:
             vehicles = vals["vehicles"] or ((vehicle,) if vehicle else ())
@@ -90,19 +102,21 @@ class VehicleModel:
 
     ``ascent`` (launch to separation, insertion arc and altitude, the default lead from the in-plane
     instant); ``profiles`` (each with the dates it was flown, its own lead where fitted);
-    ``landing_zone`` (a name of ``places.toml``), ``min_return_s`` (undocking to the earliest landing)
-    and ``landing_offset_s`` (landing relative to the station track's closest approach to the zone).
-    ``provenance`` maps each value (``"lead_s"``, ``"2-day.revolutions"``, ...) to ``"design"`` or
-    ``"fitted"``.
+    ``landing_zone`` (a name of ``places.toml``); ``return_s`` (undocking to the landing pass, as flown:
+    the engine undocks that long before the pass it lands on); ``min_return_s`` (undocking to the
+    earliest pass it can land on: the replay takes the first pass after it); ``landing_offset_s``
+    (the landing relative to the station track's closest approach to the zone). ``provenance`` maps
+    each value (``"lead_s"``, ``"2-day.revolutions"``, ``"return.return_s"``, ...) to ``"design"``,
+    ``"fitted"`` or ``"default"``.
     """
 
     id: str
     name: str
     crewed: bool
-    sites: tuple[str, ...]
     ascent: Ascent
     profiles: tuple[RendezvousProfile, ...]
     landing_zone: str | None = None
+    return_s: float | None = None
     min_return_s: float | None = None
     landing_offset_s: float = 0.0
     source: str = ""
@@ -125,58 +139,93 @@ def _date(text: str | None, *, end_of_day: bool = False) -> np.datetime64 | None
 
 def _read(name: str) -> dict:
     try:
-        return tomllib.loads(resources.files("orbops.data").joinpath(name).read_text(encoding="utf-8"))
+        text = resources.files("orbops.data").joinpath(name).read_text(encoding="utf-8")
     except FileNotFoundError:
-        return {}
+        if name == "fitted.toml":
+            return {}  # no fit yet: the design values stand
+        raise OrbopsError(f"orbops/data/{name} is missing: reinstall orbops") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise OrbopsError(f"orbops/data/{name}: not valid TOML: {exc}") from None
 
 
 @functools.lru_cache(maxsize=1)
 def fit_provenance() -> dict:
-    """How ``fitted.toml`` was made: command, date, record checksum, training span, flights per value."""
+    """How ``fitted.toml`` was made: command, record checksum, training span (``training_until``)."""
     return _read("fitted.toml").get("provenance", {})
+
+
+_VEHICLE_KEYS = {"name": str, "crewed": bool, "sites": list, "ascent_s": float, "insertion_arc_deg": float,
+                 "insertion_alt_km": float, "lead_s": float, "landing_zone": str, "return_s": float,
+                 "min_return_s": float, "landing_offset_s": float, "source": str, "profiles": list}
+_REQUIRED = ("ascent_s", "insertion_arc_deg", "insertion_alt_km")
+_FITTED_KEYS = {"lead_s", "revolutions", "docking_s"}
+_RETURN_KEYS = ("return_s", "min_return_s", "landing_offset_s")
+
+
+def _check_vehicle(vid: str, d: dict, fit: dict) -> list[str]:
+    """Problems of one vehicle's tables in vehicles.toml and fitted.toml, by key path."""
+    problems = []
+    for key, value in d.items():
+        kind = _VEHICLE_KEYS.get(key)
+        if kind is None:
+            problems.append(f"vehicles.toml: {vid}.{key}: unknown key: expected one of {', '.join(_VEHICLE_KEYS)}")
+        elif kind is float and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                or not np.isfinite(value)):
+            problems.append(f"vehicles.toml: {vid}.{key}: {value!r} is not a number")
+        elif kind is not float and not isinstance(value, kind):
+            problems.append(f"vehicles.toml: {vid}.{key}: {value!r} is not {kind.__name__}")
+    problems += [f"vehicles.toml: {vid}.{key}: missing" for key in _REQUIRED if key not in d]
+    for key, value in fit.get("return", {}).items():
+        if key in _RETURN_KEYS and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            problems.append(f"fitted.toml: {vid}.return.{key}: {value!r} is not a number")
+    return problems
 
 
 @functools.lru_cache(maxsize=2)
 def vehicle_models(fitted: bool = True) -> dict[str, VehicleModel]:
-    """Every vehicle model, design values overridden by the fitted ones (``fitted=False``: design only)."""
-    design, fitted = _read("vehicles.toml"), (_read("fitted.toml") if fitted else {})
+    """Every vehicle model, design values overridden by the fitted ones (``fitted=False``: design only).
+    Raises :class:`OrbopsError` naming the file and key path of a bad value."""
+    design, fits = _read("vehicles.toml"), (_read("fitted.toml") if fitted else {})
     out = {}
     for vid, d in design.items():
-        fit = fitted.get(vid, {})
+        fit = fits.get(vid, {})
+        problems = _check_vehicle(vid, d, fit)
+        if problems:
+            raise OrbopsError("; ".join(problems))
         prov: dict[str, str] = {}
 
         def value(key, default=None, table=d, fitted_table=fit, prefix=""):
-            if key in fitted_table:
-                prov[prefix + key] = "fitted"
-                return fitted_table[key]
-            if key in table:
-                prov[prefix + key] = "design"
-                return table[key]
+            for source, tab in (("fitted", fitted_table), ("design", table)):
+                if key in tab:
+                    prov[prefix + key] = source
+                    return tab[key]
+            prov[prefix + key] = "default"
             return default
 
         ascent_s = float(d["ascent_s"])
-        lead = value("lead_s", -ascent_s / 2.0)
-        prov.setdefault("lead_s", "design")
-        ascent = Ascent(lead_s=float(lead), ascent_s=ascent_s, insertion_arc_deg=float(d["insertion_arc_deg"]),
-                        insertion_alt_km=float(d["insertion_alt_km"]))
+        ascent = Ascent(lead_s=float(value("lead_s", -ascent_s / 2.0)), ascent_s=ascent_s,
+                        insertion_arc_deg=float(d["insertion_arc_deg"]), insertion_alt_km=float(d["insertion_alt_km"]))
         tables = []
-        for p in d.get("profiles", []):
+        for i, p in enumerate(d.get("profiles", [])):
+            if not isinstance(p, dict) or "name" not in p:
+                raise OrbopsError(f"vehicles.toml: {vid}.profiles[{i}]: expected a table with a name")
             pf = fit.get("profiles", {}).get(p["name"], {})
-            merged = dict(p)
-            for key in ("lead_s", "revolutions", "docking_s"):
-                if key in pf:
-                    merged[key] = pf[key]
-                if key in merged:
-                    prov[f"{p['name']}.{key}"] = "fitted" if key in pf else "design"
+            merged = dict(p, **{k: v for k, v in pf.items() if k in _FITTED_KEYS})
+            for key in _FITTED_KEYS & set(merged):
+                prov[f"{p['name']}.{key}"] = "fitted" if key in pf else "design"
             tables.append(merged)
         profiles, problems = parse_profiles(tables, f"vehicles.toml: {vid}.profiles", vehicle=vid)
         if problems:
             raise OrbopsError("; ".join(f"{path}: {msg}" for path, msg in problems))
         ret = fit.get("return", {})
+        returns = {k: value(k, None, d, ret, "return.") for k in _RETURN_KEYS}
         out[vid] = VehicleModel(
-            vid, d.get("name", vid), bool(d.get("crewed", True)), tuple(d.get("sites", ())), ascent, profiles,
-            d.get("landing_zone"), value("min_return_s", None, d, ret, "return."),
-            float(value("landing_offset_s", 0.0, d, ret, "return.")), d.get("source", ""), prov)
+            vid, d.get("name", vid), bool(d.get("crewed", True)), ascent, profiles, d.get("landing_zone"),
+            None if returns["return_s"] is None else float(returns["return_s"]),
+            None if returns["min_return_s"] is None else float(returns["min_return_s"]),
+            float(returns["landing_offset_s"] or 0.0), d.get("source", ""), prov)
     return out
 
 

@@ -13,7 +13,8 @@ from .atomic import atomic_path, atomic_write_text
 from .html import CSS, escape as _e, table as _table
 from .plots import plt
 
-__all__ = ["plot_replay_errors", "replay_figure", "write_replay_report", "CLASS_STYLE"]
+__all__ = ["plot_replay_errors", "replay_figure", "write_replay_report", "summary_rows", "signed_minutes",
+           "CLASS_STYLE"]
 
 CLASS_STYLE = {"soyuz": ("tab:red", "o"), "progress": ("tab:orange", "s"), "shenzhou": ("tab:purple", "D"),
                "crew-dragon": ("tab:blue", "^"), "starliner": ("tab:cyan", "v"), "shuttle": ("gray", "x")}
@@ -53,11 +54,15 @@ def plot_replay_errors(axes, results: list[Replayed], *, fresh_days: float = FRE
     return axes
 
 
-def replay_figure(results: list[Replayed], *, fresh_days: float = FRESH_DAYS):
+_PICKED = {"before": "the station set nearest before each event", "nearest": "the station set nearest each event"}
+
+
+def replay_figure(results: list[Replayed], *, fresh_days: float = FRESH_DAYS, pick: str = "before"):
+    """The three panels of :func:`plot_replay_errors` in one figure."""
     fig, axes = plt.subplots(3, 1, figsize=(10, 10), sharex=True, layout="constrained")
     plot_replay_errors(axes, results, fresh_days=fresh_days)
     fig.suptitle(f"orbops replay: {sum(r.launch_ns is not None for r in results)} of {len(results)} flights "
-                 "predicted from the station set before each launch")
+                 f"predicted from {_PICKED[pick]}")
     return fig
 
 
@@ -68,8 +73,9 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def _minutes(s) -> str:
-    return "" if s is None else f"{s / 60.0:+.1f}"
+def signed_minutes(seconds) -> str:
+    """A difference in seconds as signed minutes with one decimal (empty for None)."""
+    return "" if seconds is None else f"{seconds / 60.0:+.1f}"
 
 
 def _share(entry: dict) -> str:
@@ -78,11 +84,12 @@ def _share(entry: dict) -> str:
     return f"{entry['hits']}/{entry['count']} ({100 * entry['fraction']:.0f} %)"
 
 
-def summary_rows(summary: dict) -> tuple[list[str], list[list[str]]]:
-    """The targets' table: rows are figures, columns the groups (fresh sets: training, held out, all)."""
-    groups = [("fresh", "training"), ("fresh", "held_out"), ("fresh", "all"), ("all_ages", "all")]
-    header = ["", f"set <= {summary['fresh_days']:g} d, training", f"set <= {summary['fresh_days']:g} d, held out",
-              f"set <= {summary['fresh_days']:g} d, all", "all flights"]
+SUMMARY_GROUPS = (("fresh", "training"), ("fresh", "held_out"), ("fresh", "all"), ("all_ages", "all"))
+"""The summary's columns: fresh sets (training, held out, all), then every flight."""
+
+
+def summary_rows(summary: dict) -> list[list[str]]:
+    """The targets' table: a row per figure, a column per group of :data:`SUMMARY_GROUPS`."""
     keys = [("flights", "flights"), ("predicted", "predicted"), ("launch_within_5_min", "launch within 5 min"),
             ("profile_flown", "profile flown"), ("docking_within_30_min", "docking within 30 min"),
             ("docking_within_10_min", "docking within 10 min"), ("landing_within_10_min", "landing within 10 min"),
@@ -90,26 +97,28 @@ def summary_rows(summary: dict) -> tuple[list[str], list[list[str]]]:
     rows = []
     for key, label in keys:
         row = [label]
-        for a, b in groups:
+        for a, b in SUMMARY_GROUPS:
             v = summary[a][b][key]
             row.append(_share(v) if isinstance(v, dict) else ("-" if v is None else str(v)))
         rows.append(row)
-    return header, rows
+    return rows
 
 
 def write_replay_report(path, results: list[Replayed], summary: dict, *, record: str = "",
-                        elements: str = "", fresh_days: float = FRESH_DAYS) -> None:
+                        elements: str = "", fresh_days: float = FRESH_DAYS, pick: str = "before") -> None:
     """Write the figure (``.png``) or a page with it, the targets and every flight (``.html``), atomically."""
     import base64
 
     path = Path(path)
-    fig = replay_figure(results, fresh_days=fresh_days)
+    fig = replay_figure(results, fresh_days=fresh_days, pick=pick)
     data = _png(fig)
     if path.suffix.lower() == ".png":
         with atomic_path(path) as tmp:
             tmp.write_bytes(data)
         return
-    head, rows = summary_rows(summary)
+    days = f"{summary['fresh_days']:g}"
+    head = ["", f"set <= {days} d, training", f"set <= {days} d, held out", f"set <= {days} d, all", "all flights"]
+    rows = summary_rows(summary)
     flights = []
     for r in results:
         f = r.flight
@@ -117,13 +126,13 @@ def write_replay_report(path, results: list[Replayed], summary: dict, *, record:
         prof = _e(r.profile or "")
         if match is False:
             prof = f'<span class="bad">{prof}</span> (flew {_e(f.profile)})'
-        flights.append([_e(f.flight), _e(f.vehicle_class), _e(f.station), "" if r.elements_age_days is None else
-                        f"{r.elements_age_days:.2f}", _e(format_utc(f.launch)),
-                        _e("" if r.launch_ns is None else format_utc(r.launch_ns)), _minutes(r.launch_error_s), prof,
-                        _e("" if f.docking is None else format_utc(f.docking)),
-                        _e("" if r.docking_ns is None else format_utc(r.docking_ns)), _minutes(r.docking_error_s),
-                        _minutes(r.landing_error_s), "yes" if r.held_out else "",
-                        _e("; ".join(x for x in (r.reason, r.landing_reason) if x))])
+        def utc(t):
+            return "" if t is None else _e(format_utc(t))
+        age = "" if r.elements_age_days is None else f"{r.elements_age_days:.2f}"
+        flights.append([_e(f.flight), _e(f.vehicle_class), _e(f.station), age, utc(f.launch), utc(r.launch_ns),
+                        signed_minutes(r.launch_error_s), prof, utc(f.docking), utc(r.docking_ns),
+                        signed_minutes(r.docking_error_s), signed_minutes(r.landing_error_s),
+                        "yes" if r.held_out else "", _e("; ".join(x for x in (r.reason, r.landing_reason) if x))])
     prov = fit_provenance()
     models = vehicle_models()
     fitted = sorted(f"{vid} {k}" for vid, m in models.items() for k, v in m.provenance.items() if v == "fitted")
@@ -131,9 +140,9 @@ def write_replay_report(path, results: list[Replayed], summary: dict, *, record:
 <html lang="en"><head><meta charset="utf-8"><title>orbops replay against the record</title>
 <style>{CSS}</style></head><body>
 <h1>orbops replay against the flight record</h1>
-<p class="question">Each recorded flight re-flown from its real launch day with the station's element set
-nearest before the launch: the predicted launch instant, rendezvous profile and docking, and the landing
-after the recorded undocking, next to the record.</p>
+<p class="question">Each recorded flight re-flown from its real launch day with {_e(_PICKED[pick])}: the
+predicted launch instant, rendezvous profile and docking, and the landing after the recorded undocking,
+next to the record.</p>
 <h2>Targets</h2>
 {_table(head, rows, numeric=range(1, 5))}
 <p class="note">Training: flights launched up to {_e(prov.get('training_until', summary['training_until']))}, on

@@ -168,13 +168,15 @@ class _Builder:
                 self.fail(f"{p}.profiles", "missing: expected a profiles file or list, or a vehicle model (model = ...)")
             profiles = self.profiles(f"{p}.profiles", e["profiles"]) if e["profiles"] is not None else (
                 model.profiles if model else ())
+            if "lead_s" in (e["ascent"] or {}):  # a stated lead is the lead of every profile
+                profiles = tuple(replace(pr, lead_s=None) for pr in profiles)
             base = model.ascent if model else Ascent()  # the keys a class states override its model's
             asc = self.check.table(f"{p}.ascent", TABLES["ascent"], e["ascent"] or {}) if e["ascent"] is not None else {}
             ascent = replace(base, **{k: v for k, v in asc.items() if v is not None and k in (e["ascent"] or {})})
             if e["return_hours"] is not None:
                 return_s = e["return_hours"] * 3600.0
-            elif model is not None and model.min_return_s is not None:
-                return_s = model.min_return_s
+            elif model is not None and model.return_s is not None:
+                return_s = model.return_s  # undocking to the landing pass, as the vehicle flies it
             else:
                 return_s = 3.5 * 3600.0
             class_objs[cid] = VehicleClass(
@@ -217,6 +219,8 @@ class _Builder:
             self.crew_refs(p, e["crew"], crew, vclass_of(e["vehicle"]))
             if start is not None and e["docked"] is not None and e["docked"] > start:
                 self.fail(f"{p}.docked", f"{format_utc(e['docked'])} is after the scenario start {format_utc(start)}")
+            if e["landing_date"] is not None:
+                self.within(f"{p}.landing_date", e["landing_date"], start, end)
         for mid, (p, e) in missions.items():
             if self.ref(f"{p}.vehicle", e["vehicle"], vehicles, "vehicle"):
                 if e["vehicle"] in used_vehicles:
@@ -239,8 +243,13 @@ class _Builder:
                 self.fail(f"{p}.relieves", f"unknown mission {e['relieves']!r}: expected a mission id or a "
                           "docked_at_start mission")
             self.within(f"{p}.net", e["net"], start, end)
-            if e.get("launch_date") is not None:
-                self.within(f"{p}.launch_date", e["launch_date"], start, end)
+            for key in ("launch_date", "landing_date"):
+                if e.get(key) is not None:
+                    self.within(f"{p}.{key}", e[key], start, end)
+            first = e.get("launch_date") if e.get("launch_date") is not None else e["net"]
+            if e.get("landing_date") is not None and first is not None and e["landing_date"] <= first:
+                self.fail(f"{p}.landing_date", f"{format_utc(e['landing_date'])} is not after the launch "
+                          f"({format_utc(first)})")
         contingencies = self.items(raw, "contingencies")
         conts = []
         for p, e in contingencies:

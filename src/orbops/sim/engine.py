@@ -146,9 +146,15 @@ class Engine:
         for m in scenario.missions:
             if m.id in excluded:
                 continue
-            # the manifest's launch day, where there is one, supersedes the plan's no-earlier-than date
-            day = dates.get(m.id, m.launch_date)
-            net_s = self.clock.to_s(nets.get(m.id, m.net) if day is None else day)
+            # the manifest's launch day supersedes the no-earlier-than date; a variant's own date (launch day,
+            # else no-earlier-than date) supersedes the mission's
+            if m.id in dates:
+                day, start = dates[m.id], dates[m.id]
+            elif m.id in nets:
+                day, start = None, nets[m.id]
+            else:
+                day, start = m.launch_date, m.net if m.launch_date is None else m.launch_date
+            net_s = self.clock.to_s(start)
             self.missions[m.id] = MissionState(
                 m, net_s=net_s, plan_net_s=net_s, launch_day_s=float("-inf") if day is None else self.clock.to_s(day),
                 docked_event=self.env.event(), ordered=self.env.event(), rescheduled=self.env.event())
@@ -555,7 +561,7 @@ class Engine:
                 if self.policy.advance_relief and pending[0].net_s + pending[0].slip_s + 3 * DAY_S > must_leave:
                     self._advance(pending[0], must_leave)
                 return None  # the last crew aboard waits for a relief (its life still caps the wait)
-        day = self.landing_day_s.get(v.mission)
+        day = self.landing_day_s.get(v.mission or v.serial)
         if day is not None:  # the manifest's landing day: its prime opportunity (the pass nearest the zone)
             prime = (self.planner.prime_landing(v.station, v.vclass.landing, self.clock.to_ns(day))
                      if v.vclass.landing else None)

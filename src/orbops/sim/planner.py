@@ -114,10 +114,11 @@ class Planner:
         return ops[hi - 1] if last else ops[lo]
 
     def prime_landing(self, station_id: str, landing_id: str, day_ns: int) -> Landing | None:
-        """A landing day's prime opportunity: of the opportunities in the UTC day starting ``day_ns``
-        (lit, where the site requires it), the one whose track passes nearest the zone's centre."""
+        """A landing day's prime opportunity: of the opportunities in the UTC day of ``day_ns`` (lit,
+        where the site requires it), the one whose track passes nearest the zone's centre."""
         ops = self.landings(station_id, landing_id)
         times = [o.time_ns for o in ops]
+        day_ns = day_ns // DAY_NS * DAY_NS  # the UTC day, whatever the time of day given
         lo, hi = bisect.bisect_left(times, day_ns), bisect.bisect_left(times, day_ns + DAY_NS)
         return min(ops[lo:hi], key=lambda o: o.miss_km) if lo < hi else None
 
