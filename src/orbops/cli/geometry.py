@@ -271,6 +271,7 @@ def windows_command(site, target, start, days, vehicle, lead_s, ascent_s, insert
                   "" if w.rendezvous_s is None else f"{w.rendezvous_s / 3600:.2f}",
                   "yes" if w.feasible else f"no: {w.reason}"] for w in shown),
                 right=[False, False, False, True, True, True, True, False, True, False],
+                wrap=[False] * 9 + [True],
                 title=f"{len(shown)} of {len(found)} in-plane passages of {lsite.name} under {orbits.names[0]}")
 
 
