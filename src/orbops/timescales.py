@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from .constants import JD_UNIX_EPOCH
+from .constants import JD_J2000, JD_UNIX_EPOCH, SECONDS_PER_DAY, TWO_PI
 from .errors import OrbopsError
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "format_utc",
     "to_ns",
     "jd_parts",
+    "gmst82_from_ut1",
     "now_utc",
     "Times",
 ]
@@ -121,6 +122,22 @@ def to_ns(t) -> int:
     if isinstance(t, str):
         t = parse_utc(t)
     return int(np.datetime64(t, "ns").astype(np.int64))
+
+
+def gmst82_from_ut1(jd_whole, jd_frac=0.0) -> np.ndarray:
+    """Greenwich mean sidereal time, IAU 1982, from a UT1 Julian date given as whole and fractional
+    parts (radians in [0, 2 pi)).
+
+    Vallado 2013, eq. 3-47; the 876600 h * T term is 86400 s per day, so only
+    its fraction of a day is kept and no precision is lost. SGP4 uses it at
+    each set's epoch (Vallado et al. 2006), the frames at every instant.
+    """
+    d_whole = np.asarray(jd_whole, dtype=float) - JD_J2000
+    frac = np.asarray(jd_frac, dtype=float)
+    t = (d_whole + frac) / 36525.0
+    sec = (67310.54841 + SECONDS_PER_DAY * (np.mod(d_whole, 1.0) + frac)
+           + 8640184.812866 * t + 0.093104 * t * t - 6.2e-6 * t * t * t)
+    return np.mod(sec * (TWO_PI / SECONDS_PER_DAY), TWO_PI)
 
 
 def jd_parts(t) -> tuple[np.ndarray, np.ndarray]:

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..elements import Catalog, load_catalog
 from ..errors import ElementsWarning, OrbopsError
-from ..timescales import NS_PER_DAY, parse_utc
+from ..timescales import NS_PER_DAY, parse_utc, to_ns
 from .app import error, warn
 
 __all__ = ["UTCTime", "load_elements", "pick_objects"]
@@ -100,7 +100,7 @@ def load_orbits(elements, keys, **kwargs):
 
 def span_ns(start, hours: float | None = None, days: float | None = None) -> tuple[int, int]:
     """(t0, t1) int64 ns from a start and a length."""
-    t0 = int(np.datetime64(start, "ns").astype(np.int64))
+    t0 = to_ns(start)
     length_s = (hours or 0.0) * 3600.0 + (days or 0.0) * 86400.0
     if length_s <= 0:
         raise OrbopsError("the time span must be positive: give --hours or --days")

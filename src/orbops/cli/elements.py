@@ -10,7 +10,7 @@ import numpy as np
 from ..elements import FORMATS, load_catalog, write_elements
 from ..elements.io import WRITERS
 from ..errors import ElementsWarning
-from ..timescales import NS_PER_DAY, format_utc, now_utc
+from ..timescales import NS_PER_DAY, format_utc, now_utc, to_ns
 from .app import EXIT_CODES, Invalid, cli, error
 from .common import UTCTime
 from .render import print_json, print_table
@@ -57,7 +57,7 @@ def elements_command(files, as_json, at, objects, latest, max_age, strict, to):
     else:
         rows = []
         for es in catalog:
-            age = (int(np.datetime64(ref, "ns").astype(np.int64)) - int(es.epoch.astype(np.int64))) / NS_PER_DAY
+            age = (to_ns(ref) - int(es.epoch.astype(np.int64))) / NS_PER_DAY
             rows.append({
                 "name": es.name,
                 "norad_id": es.norad_id,

@@ -16,7 +16,7 @@ from ..geometry import (Ascent, LaunchSite, RendezvousProfile, eclipses, ground_
 from ..geometry.search import time_grid
 from ..ops.vehicles import parse_profiles, vehicle_model
 from ..outputs.atomic import atomic_write_text
-from ..timescales import format_utc
+from ..timescales import format_utc, to_ns
 from .app import cli
 from .common import UTCTime, elements_option, load_orbits, span_ns
 from .render import Progress, print_json, print_table
@@ -90,7 +90,7 @@ def track_command(objects, start, hours, step, out, term, term_at, sites, zones,
         draw_world(ax)
         when = term_at if term_at is not None else (np.datetime64(t0, "ns") if term else None)
         if when is not None:
-            lon, lat, slat = terminator(int(np.datetime64(when, "ns").astype(np.int64)))
+            lon, lat, slat = terminator(to_ns(when))
             draw_terminator(ax, lon, lat, slat, label=f"night at {format_utc(when)}")
         draw_tracks(ax, tracks)
         draw_places(ax, places)

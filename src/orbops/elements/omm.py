@@ -19,6 +19,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from ..errors import ElementsError
+from ..timescales import to_ns
 from .records import ElementSet
 
 __all__ = [
@@ -112,7 +113,7 @@ def _parse_epoch(text: str) -> np.datetime64:
 
 
 def _format_epoch(epoch: np.datetime64) -> str:
-    ns = int(np.datetime64(epoch, "ns").astype(np.int64))
+    ns = to_ns(epoch)
     unit = "us" if ns % 1000 == 0 else "ns"
     return str(np.datetime_as_string(np.datetime64(epoch, "ns"), unit=unit))
 

@@ -16,7 +16,7 @@ from typing import Iterable
 import numpy as np
 
 from ..errors import ElementsError
-from ..timescales import NS_PER_DAY
+from ..timescales import NS_PER_DAY, to_ns
 from .records import ElementSet
 
 __all__ = [
@@ -416,10 +416,10 @@ def _format_ndot(value: float) -> str:
 
 
 def _format_epoch(epoch: np.datetime64) -> str:
-    ns = int(np.datetime64(epoch, "ns").astype(np.int64))
+    ns = to_ns(epoch)
     year = int(str(np.datetime64(epoch, "Y")))
     for _ in range(2):  # rounding may carry into the next year
-        start = int(np.datetime64(f"{year:04d}-01-01", "ns").astype(np.int64))
+        start = to_ns(f"{year:04d}-01-01")
         units = (ns - start + _NS_PER_1E8_DAY // 2) // _NS_PER_1E8_DAY
         day, frac = divmod(units, 10**8)
         if day < (366 if _is_leap(year) else 365):

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..constants import EARTH_ROTATION_RAD_S, JD_J2000, TWO_PI, WGS84_A_KM, WGS84_E2
+from ..constants import EARTH_ROTATION_RAD_S, WGS84_A_KM, WGS84_E2
 from ..errors import OrbopsError
-from ..timescales import NS_PER_DAY, Times
+from ..timescales import NS_PER_DAY, Times, gmst82_from_ut1
 
 __all__ = [
     "Site",
@@ -74,20 +74,6 @@ def gmst82_rad(times) -> np.ndarray:
     whole, rest = np.divmod(ns, NS_PER_DAY)
     frac = rest / NS_PER_DAY + ut1_minus_utc_s(Times._from_ns(ns)) / 86400.0
     return gmst82_from_ut1(whole.astype(np.float64) + 2440587.5, frac)
-
-
-def gmst82_from_ut1(jd_whole, jd_frac) -> np.ndarray:
-    """GMST (IAU 1982) from a UT1 Julian date given as whole and fractional parts (radians).
-
-    Vallado 2013, eq. 3-47; the 876600 h * T term is 86400 s per day, so only
-    its fraction of a day is kept and no precision is lost.
-    """
-    d_whole = np.asarray(jd_whole, dtype=float) - JD_J2000
-    frac = np.asarray(jd_frac, dtype=float)
-    t = (d_whole + frac) / 36525.0
-    sec = (67310.54841 + 86400.0 * (np.mod(d_whole, 1.0) + frac)
-           + 8640184.812866 * t + 0.093104 * t * t - 6.2e-6 * t * t * t)
-    return np.mod(sec * (TWO_PI / 86400.0), TWO_PI)
 
 
 def teme_to_itrs_matrix(times) -> np.ndarray:

@@ -167,8 +167,7 @@ _kepler_step = _NEAR.kepler_step
 _short_period = _NEAR.short_period
 _deep_space_state = _DEEP.deep_space_state
 _resonance_step_index = _DEEP.resonance_step_index
-_resonance_rates = _DEEP.resonance_rates
-_resonance_step = _DEEP.resonance_step
+_resonance_table = _DEEP.resonance_table
 _deep_kepler_step = _DEEP.kepler_step
 _deep_short_period = _DEEP.short_period
 _TOL = kernel.KEPLER_TOL
@@ -282,22 +281,10 @@ def _deep_space(P, epoch_ns, rows, sets, t_ns, t_rows, table_rows, tables, r, v,
 
 @nb.njit(cache=True, **_OPTIONS)
 def _fill_tables(P, tables, sides):
-    """Compiled twin of ``deepspace.fill_tables``: the same kernel functions, scalar loops."""
-    n, _, steps, _ = tables.shape
-    for i in range(n):
-        p = P[i]
+    """``deepspace.fill_tables`` compiled: the same kernel function, one satellite at a time."""
+    for i in range(tables.shape[0]):
         for side_index in sides:
-            direction = 1.0 if side_index == 0 else -1.0
-            xli, xni, atime = p.xlamo, p.no_unkozai, 0.0
-            for step in range(steps):
-                xldot, xndt, xnddt = _resonance_rates(p, xli, xni, atime)
-                tables[i, side_index, step, 0] = xli
-                tables[i, side_index, step, 1] = xni
-                tables[i, side_index, step, 2] = atime
-                tables[i, side_index, step, 3] = xldot
-                tables[i, side_index, step, 4] = xndt
-                tables[i, side_index, step, 5] = xnddt
-                xli, xni, atime = _resonance_step(xli, xni, atime, xldot, xndt, xnddt, direction * kernel.STEP_MIN)
+            _resonance_table(P[i], tables[i, side_index], 1.0 if side_index == 0 else -1.0)
 
 
 def _drop_stale_cache() -> None:

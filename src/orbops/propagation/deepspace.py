@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernel import STEP_MIN, resonance_rates, resonance_step, resonance_step_index
+from .kernel import resonance_step_index, resonance_table
 
 __all__ = ["Record", "fill_tables", "resonance_states", "resonance_tables"]
 
@@ -32,16 +32,9 @@ class Record:
 
 
 def fill_tables(p, tables: np.ndarray, sides) -> None:
-    """Integrate every satellite's resonance ``tables`` (n, 2, k_max + 1, 6) step by step (numpy)."""
-    n, _, steps, _ = tables.shape
+    """Integrate every satellite's resonance ``tables`` (n, 2, k_max + 1, 6), vectorised over satellites."""
     for side_index in sides:
-        direction = 1.0 if side_index == 0 else -1.0
-        xli, xni, atime = p.xlamo.copy(), p.no_unkozai.copy(), np.zeros(n)
-        for step in range(steps):
-            rates = resonance_rates(p, xli, xni, atime)
-            tables[:, side_index, step] = np.stack((xli, xni, atime) + rates, axis=-1)
-            if step < steps - 1:
-                xli, xni, atime = resonance_step(xli, xni, atime, *rates, direction * STEP_MIN)
+        resonance_table(p, tables[:, side_index], 1.0 if side_index == 0 else -1.0)
 
 
 def resonance_tables(params: np.ndarray, tsince: np.ndarray, fill=None) -> tuple[np.ndarray, np.ndarray]:

@@ -22,8 +22,9 @@ from ..constants import (
     WGS72_RADIUS_KM as RE_KM,
     WGS72_XKE as XKE,
 )
+from ..timescales import gmst82_from_ut1
 
-__all__ = ["PARAM_FIELDS", "initialize", "gmst_1982_rad", "RPTIM", "DEEP_SPACE_PERIOD_MIN"]
+__all__ = ["PARAM_FIELDS", "initialize", "RPTIM", "DEEP_SPACE_PERIOD_MIN"]
 
 J3OJ2 = J3 / J2
 X2O3 = 2.0 / 3.0
@@ -47,19 +48,6 @@ PARAM_FIELDS = (
     "del1", "del2", "del3", "xfact", "xlamo",
 )
 PARAM_DTYPE = np.dtype([(name, np.float64) for name in PARAM_FIELDS])
-
-
-def gmst_1982_rad(jd_ut1) -> np.ndarray:
-    """Greenwich mean sidereal time, IAU 1982 model (radians in [0, 2 pi)).
-
-    ``jd_ut1`` is a Julian date on UT1 (one float is enough at SGP4's epoch
-    precision). Used for SDP4's resonance phase (Vallado 2006).
-    """
-    tut1 = (np.asarray(jd_ut1, dtype=float) - 2451545.0) / 36525.0
-    sec = (-6.2e-6 * tut1 * tut1 * tut1 + 0.093104 * tut1 * tut1
-           + (876600.0 * 3600.0 + 8640184.812866) * tut1 + 67310.54841)
-    return np.mod(np.radians(sec / 240.0), TWO_PI)
-
 
 
 def _periodic_coefficients(b: dict, ze, emsq) -> tuple:
@@ -309,7 +297,7 @@ def initialize(no_kozai_rad_min, ecco, inclo, nodeo, argpo, mo, bstar, epoch_jd_
         posq = po * po
         rp = ao * (1.0 - ecco)
         P["no_unkozai"], P["ao"], P["sinio"], P["cosio"], P["con41"] = no, ao, sinio, cosio, con41
-        P["gsto"] = gmst_1982_rad(epoch + 2433281.5)
+        P["gsto"] = gmst82_from_ut1(epoch + 2433281.5)  # the epoch's Julian date (days since 1949 Dec 31 0h)
 
         # atmospheric drag: the s and q0 parameters depend on perigee height
         perige = (rp - 1.0) * RE_KM

@@ -156,6 +156,24 @@ def resonance_step(xli, xni, atime, xldot, xndt, xnddt, delt):
     return xli + xldot * delt + xndt * step2, xni + xndt * delt + xnddt * step2, atime + delt
 
 
+def resonance_table(p, out, direction):
+    """The resonance integrator from the epoch, one way: ``out[..., k, :]`` holds ``(xli, xni, atime,
+    xldot, xndt, xnddt)`` after ``k`` whole steps of ``direction`` (+1 or -1) x 720 minutes.
+
+    ``p`` and ``out`` (``(..., steps, 6)``) are one satellite's (compiled) or every satellite's (numpy).
+    """
+    xli, xni, atime = p.xlamo + 0.0, p.no_unkozai + 0.0, p.xlamo * 0.0
+    for step in range(out.shape[-2]):
+        xldot, xndt, xnddt = resonance_rates(p, xli, xni, atime)
+        out[..., step, 0] = xli
+        out[..., step, 1] = xni
+        out[..., step, 2] = atime
+        out[..., step, 3] = xldot
+        out[..., step, 4] = xndt
+        out[..., step, 5] = xnddt
+        xli, xni, atime = resonance_step(xli, xni, atime, xldot, xndt, xnddt, direction * STEP_MIN)
+
+
 def resonance_step_index(t):
     """Which table row the resonance integrator ends on for ``t`` minutes.
 
@@ -369,6 +387,7 @@ NEAR_EARTH_FUNCTIONS = ("fmod2pi", "secular", "mean_elements", "long_period", "k
                         "short_period", "near_earth_state")
 """The kernel of near-earth orbits (the compiled backend vectorises these)."""
 DEEP_SPACE_FUNCTIONS = NEAR_EARTH_FUNCTIONS + ("two_thirds_power", "resonance_step_index", "resonance_rates",
+                                                "resonance_table",
                                                "resonance_step", "deep_secular", "third_body_periodics",
                                                "deep_periodics",
                                                "deep_orientation", "deep_space_state")

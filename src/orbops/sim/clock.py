@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
 
-from ..timescales import format_utc
+from ..timescales import format_utc, to_ns
 
 __all__ = ["Clock"]
 
@@ -13,12 +12,11 @@ class Clock:
     """Converts between UTC int64 nanoseconds and simulation seconds since ``epoch``."""
 
     def __init__(self, epoch) -> None:
-        self.epoch_ns = int(np.datetime64(epoch, "ns").astype(np.int64))
+        self.epoch_ns = to_ns(epoch)
 
     def to_s(self, t) -> float:
         """Seconds since the epoch of a UTC instant (datetime64 or int ns)."""
-        ns = int(t) if isinstance(t, (int, np.integer)) else int(np.datetime64(t, "ns").astype(np.int64))
-        return (ns - self.epoch_ns) / 1e9
+        return (to_ns(t) - self.epoch_ns) / 1e9
 
     def to_ns(self, s: float) -> int:
         """UTC int64 ns of a simulation time."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import simpy
 
+from ..constants import SECONDS_PER_DAY as DAY_S
 from ..errors import OrbopsError
 from ..ops import Contingency, Mission, Policy, Scenario, Variant, substream
 from .clock import Clock
@@ -27,7 +28,6 @@ from .planner import Planner
 
 __all__ = ["Engine", "Run", "run_scenario"]
 
-DAY_S = 86400.0
 
 
 @dataclass

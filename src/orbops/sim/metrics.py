@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-DAY_S = 86400.0
+from ..constants import SECONDS_PER_DAY as DAY_S
+
 
 __all__ = ["compute_metrics", "intervals_from"]
 

@@ -21,11 +21,10 @@ from ..errors import OrbopsError, StaleElementsWarning
 from ..geometry import LaunchWindow, Orbits, landing_opportunities, plane_geometry
 from ..geometry.launch import assess, inplane_passages
 from ..ops import Scenario
-from ..timescales import format_utc
+from ..timescales import NS_PER_DAY, format_utc, to_ns
 
 __all__ = ["Planner", "Landing"]
 
-DAY_NS = 86_400 * 10**9
 
 
 @dataclass(frozen=True)
@@ -42,8 +41,8 @@ class Planner:
 
     def __init__(self, scenario: Scenario, *, margin_days: float = 60.0, backend: str = "auto") -> None:
         self.scenario = scenario
-        self.t0 = int(np.datetime64(scenario.start, "ns").astype(np.int64)) - DAY_NS
-        self.t1 = int(np.datetime64(scenario.end, "ns").astype(np.int64)) + int(margin_days * DAY_NS)
+        self.t0 = to_ns(scenario.start) - NS_PER_DAY
+        self.t1 = to_ns(scenario.end) + int(margin_days * NS_PER_DAY)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a missing file is reported by validation; problems listed below
             catalog = load_catalog(*scenario.element_files)
@@ -118,8 +117,8 @@ class Planner:
         where the site requires it), the one whose track passes nearest the zone's centre."""
         ops = self.landings(station_id, landing_id)
         times = [o.time_ns for o in ops]
-        day_ns = day_ns // DAY_NS * DAY_NS  # the UTC day, whatever the time of day given
-        lo, hi = bisect.bisect_left(times, day_ns), bisect.bisect_left(times, day_ns + DAY_NS)
+        day_ns = day_ns // NS_PER_DAY * NS_PER_DAY  # the UTC day, whatever the time of day given
+        lo, hi = bisect.bisect_left(times, day_ns), bisect.bisect_left(times, day_ns + NS_PER_DAY)
         return min(ops[lo:hi], key=lambda o: o.miss_km) if lo < hi else None
 
     def __getstate__(self) -> dict:
@@ -156,8 +155,8 @@ class Planner:
         key = study.id
         if key not in self._studies:
             self._need_orbits(f"plane study {key}")
-            start = int(np.datetime64(self.scenario.start, "ns").astype(np.int64))
-            end = int(np.datetime64(self.scenario.end, "ns").astype(np.int64))
+            start = to_ns(self.scenario.start)
+            end = to_ns(self.scenario.end)
             geo = self._quietly(lambda: plane_geometry(self.orbits, self.stations[study.from_station],
                                                         self.stations[study.to_station], start, end))
             k = int(np.argmin(geo.plane_change_dv_km_s))
