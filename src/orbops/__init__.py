@@ -7,7 +7,8 @@ from .elements import Catalog, ElementSet, load_catalog
 from .errors import (ElementsError, OrbopsError, OrbopsWarning, ScenarioError, StaleElementsWarning,
                      UnknownObjectError)
 from .frames import Site
-from .geometry import (Ascent, LandingZone, LaunchSite, Orbits, RendezvousProfile, beta_angle_deg, eclipses,
+from .geometry import (Ascent, EclipseInterval, GroundTrack, LandingOpportunity, LandingZone, LaunchSite,
+                       LaunchWindow, Orbits, Pass, PlaneGeometry, RendezvousProfile, beta_angle_deg, eclipses,
                        ground_tracks, landing_opportunities, landing_zone, launch_site, launch_windows, passes,
                        plane_geometry)
 from .history import Flight, Replayed, flight_record, read_record, replay
@@ -33,14 +34,20 @@ __all__ = [
     "__version__",
     "Ascent",
     "Catalog",
+    "EclipseInterval",
     "ElementSet",
     "ElementsError",
     "Flight",
+    "GroundTrack",
+    "LandingOpportunity",
     "LandingZone",
     "LaunchSite",
+    "LaunchWindow",
     "OrbopsError",
     "OrbopsWarning",
     "Orbits",
+    "Pass",
+    "PlaneGeometry",
     "Planner",
     "RendezvousProfile",
     "Replayed",

@@ -23,6 +23,7 @@ __all__ = [
     "parse_utc",
     "format_utc",
     "to_ns",
+    "as_ns",
     "jd_parts",
     "gmst82_from_ut1",
     "now_utc",
@@ -116,12 +117,28 @@ def format_utc(t, digits: int = 0) -> str:
 
 
 def to_ns(t) -> int:
-    """One UTC instant (``datetime64``, ISO string, int ns) as int64 nanoseconds since 1970."""
+    """One UTC instant (``Times`` of one, ``datetime64``, ISO string, ``datetime``, int ns) as int
+    nanoseconds since 1970."""
     if isinstance(t, (int, np.integer)):
         return int(t)
-    if isinstance(t, str):
-        t = parse_utc(t)
-    return int(np.datetime64(t, "ns").astype(np.int64))
+    ns = as_ns(t)
+    if ns.ndim != 0 and ns.size != 1:
+        raise TimeFormatError(f"expected one UTC instant, got {ns.size}")
+    return int(ns.reshape(()))
+
+
+def as_ns(times) -> np.ndarray:
+    """UTC instants of any accepted kind (``Times``, ``datetime64``, ISO strings, ``datetime``, int ns,
+    or arrays and sequences of them) as an int64 ns array of the same shape (0-d for one)."""
+    if isinstance(times, Times):
+        return times.ns
+    if isinstance(times, (int, np.integer)):
+        return np.asarray(times, dtype=np.int64)
+    if isinstance(times, np.ndarray) and times.dtype.kind in "iu":
+        return times.astype(np.int64)
+    if isinstance(times, (list, tuple)) and times and all(isinstance(x, (int, np.integer)) for x in times):
+        return np.asarray(times, dtype=np.int64)
+    return np.asarray(to_datetime64(times)).astype("datetime64[ns]").astype(np.int64)
 
 
 def gmst82_from_ut1(jd_whole, jd_frac=0.0) -> np.ndarray:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..timescales import format_utc
+from ..timescales import as_ns, format_utc, to_ns
 from .orbits import Orbits
 
 __all__ = ["GroundTrack", "ground_tracks", "split_antimeridian", "subsolar_point", "terminator"]
@@ -35,8 +35,9 @@ class GroundTrack:
 
 
 def ground_tracks(orbits: Orbits, t_ns: np.ndarray) -> list[GroundTrack]:
-    """Tracks of every object of ``orbits`` at the instants ``t_ns`` (int64 ns, ``(m,)``)."""
-    t_ns = np.asarray(t_ns, dtype=np.int64)
+    """Tracks of every object of ``orbits`` at the instants ``t_ns`` (``(m,)``: ``Times``, ISO strings,
+    ``datetime64`` or int ns)."""
+    t_ns = as_ns(t_ns).reshape(-1)
     lat, lon, alt = orbits.geodetic(np.arange(len(orbits)), t_ns[None, :])
     return [GroundTrack(int(orbits.norad_ids[k]), str(orbits.names[k]), t_ns, lat[k], lon[k], alt[k])
             for k in range(len(orbits))]
@@ -86,7 +87,7 @@ def subsolar_point(t_ns) -> tuple[np.ndarray, np.ndarray]:
     from ..frames import ecef_to_geodetic, teme_to_itrs
     from .lighting import sun_position_km
 
-    t = np.asarray(t_ns, dtype=np.int64)
+    t = as_ns(t_ns)
     sun = teme_to_itrs(sun_position_km(t), t.astype("datetime64[ns]"))
     lat, lon, _ = ecef_to_geodetic(sun)
     return lat, lon
@@ -98,7 +99,7 @@ def terminator(t_ns: int, n: int = 361) -> tuple[np.ndarray, np.ndarray, float]:
     Points where the Sun is on the (geocentric) horizon, one per longitude from
     -180 to 180; night lies on the side away from the subsolar latitude.
     """
-    slat, slon = subsolar_point(np.int64(t_ns))
+    slat, slon = subsolar_point(np.int64(to_ns(t_ns)))
     lon = np.linspace(-180.0, 180.0, n)
     d = np.radians(float(slat))
     dlon = np.radians(lon - float(slon))

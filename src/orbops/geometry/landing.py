@@ -8,7 +8,7 @@ import numpy as np
 
 from ..constants import WGS84_A_KM
 from ..frames import Site, teme_to_itrs, topocentric
-from ..timescales import format_utc
+from ..timescales import as_ns, format_utc, to_ns
 from .lighting import sun_position_km
 from .orbits import OneObject, Orbits
 from .search import evaluate, refine_extrema, sample
@@ -47,7 +47,7 @@ class LandingOpportunity:
 
 def sun_elevation_deg(site: Site, t_ns) -> np.ndarray:
     """Elevation of the Sun's centre above the horizon at ``site`` (degrees, no refraction)."""
-    t = np.asarray(t_ns, dtype=np.int64)
+    t = as_ns(t_ns)
     sun_itrs = teme_to_itrs(sun_position_km(t), t.astype("datetime64[ns]"))
     return topocentric(sun_itrs, site)[1]
 
@@ -74,6 +74,7 @@ def landing_opportunities(orbits: Orbits, obj: int, zone: LandingZone, t0_ns: in
     With ``daylight_only``, only those with the Sun above ``min_sun_el_deg`` at
     the zone (recovery crews want a lit landing).
     """
+    obj, t0_ns, t1_ns = orbits.obj(obj), to_ns(t0_ns), to_ns(t1_ns)
     one = OneObject(orbits, obj)
     fn = _ground_distance_km(one, zone.site)
     times, values = sample(fn, 1, t0_ns, t1_ns, step_s)

@@ -32,13 +32,13 @@ import numpy as np
 from ..constants import EARTH_ROTATION_RAD_S, WGS72_MU_KM3_S2, WGS72_RADIUS_KM
 from ..errors import OrbopsError
 from ..frames import Site, itrs_to_teme
-from ..timescales import format_utc
+from ..timescales import format_utc, to_ns
 from .orbits import OneObject, Orbits
 from .rendezvous import RendezvousProfile, argument_of_latitude_deg
 from .search import find_crossings
 
 __all__ = ["LaunchSite", "Ascent", "LaunchWindow", "Passages", "launch_windows", "inplane_passages", "assess",
-           "inplane_function", "phase_at_insertion", "approach_path"]
+           "inplane_function", "phase_at_insertion", "target_plane", "site_teme"]
 
 DIRECTIONS = ("northeast", "southeast")
 
@@ -141,13 +141,15 @@ class LaunchWindow:
         }
 
 
-def _plane(orbits: Orbits, obj, t_ns):
+def target_plane(orbits: Orbits, obj, t_ns):
+    """TEME ``(r_km, v_km_s, h_unit)`` of objects ``obj`` at ``t_ns``: position, velocity, orbit-plane normal."""
     r, v, _ = orbits.teme(obj, t_ns)
     h = np.cross(r, v)
     return r, v, h / np.linalg.norm(h, axis=-1, keepdims=True)
 
 
-def _site_teme(site: Site, t_ns) -> np.ndarray:
+def site_teme(site: Site, t_ns) -> np.ndarray:
+    """The site's TEME position (km) at each instant ``t_ns`` (int ns), shaped ``t_ns.shape + (3,)``."""
     t = np.asarray(t_ns, dtype=np.int64)
     return itrs_to_teme(np.broadcast_to(site.ecef_km, t.shape + (3,)), t.astype("datetime64[ns]"))
 
@@ -155,8 +157,8 @@ def _site_teme(site: Site, t_ns) -> np.ndarray:
 def inplane_function(orbits: Orbits, site: Site):
     """``fn(obj, t_ns)``: sine of the site's angle out of each target's plane (zero in the plane)."""
     def fn(obj, t_ns):
-        _, _, h = _plane(orbits, obj, t_ns)
-        s = _site_teme(site, np.broadcast_to(t_ns, h.shape[:-1]))
+        _, _, h = target_plane(orbits, obj, t_ns)
+        s = site_teme(site, np.broadcast_to(t_ns, h.shape[:-1]))
         s = s / np.linalg.norm(s, axis=-1, keepdims=True)
         return np.einsum("...i,...i->...", h, s)
     return fn
@@ -186,7 +188,7 @@ def inplane_passages(launch_site: LaunchSite, orbits: Orbits, target, t0_ns: int
 
     The site crosses the plane twice a day, hours apart, so a 10-minute grid brackets every crossing.
     """
-    obj = target if isinstance(target, (int, np.integer)) else orbits.index(target)
+    obj, t0_ns, t1_ns = orbits.obj(target), to_ns(t0_ns), to_ns(t1_ns)
     site = launch_site.site
     single = OneObject(orbits, obj)
     events = find_crossings(inplane_function(single, site), 1, t0_ns, t1_ns, step_s, tol_s=tol_s)
@@ -195,9 +197,9 @@ def inplane_passages(launch_site: LaunchSite, orbits: Orbits, target, t0_ns: int
         empty = np.zeros(0)
         return Passages(launch_site, int(obj), t_ip, empty.astype(str), empty, empty, np.zeros((0, 3)), 0.0, 0.0)
     one = np.zeros(len(t_ip), dtype=np.int64)
-    r_t, _, h = _plane(single, one, t_ip[:, None])
+    r_t, _, h = target_plane(single, one, t_ip[:, None])
     r_t, h = r_t[:, 0], h[:, 0]
-    s_teme = _site_teme(site, t_ip)
+    s_teme = site_teme(site, t_ip)
     s_unit = s_teme / np.linalg.norm(s_teme, axis=-1, keepdims=True)
     inc = np.degrees(np.arccos(np.clip(h[:, 2], -1.0, 1.0)))
     u_site = argument_of_latitude_deg(s_unit, h)
@@ -282,8 +284,8 @@ def phase_at_insertion(passages: Passages, single: OneObject, ascent: Ascent, sl
     n = len(passages.inplane_ns)
     launch = passages.inplane_ns[:, None] + slide_ns + int(round(lead_s * 1e9))
     insert = launch + int(round(ascent.ascent_s * 1e9))
-    r_ins, _, h_ins = _plane(single, np.zeros(n, dtype=np.int64), insert)
-    u_launch = argument_of_latitude_deg(_site_teme(passages.site.site, launch), passages.h_unit[:, None, :])
+    r_ins, _, h_ins = target_plane(single, np.zeros(n, dtype=np.int64), insert)
+    u_launch = argument_of_latitude_deg(site_teme(passages.site.site, launch), passages.h_unit[:, None, :])
     return np.mod(argument_of_latitude_deg(r_ins, h_ins) - (u_launch + ascent.insertion_arc_deg), 360.0)
 
 
@@ -336,54 +338,3 @@ def launch_windows(launch_site: LaunchSite, orbits: Orbits, target, t0_ns: int, 
 def _to_itrs(vec, t_ns):
     from ..frames import teme_to_itrs
     return teme_to_itrs(vec, np.asarray(t_ns, dtype=np.int64).astype("datetime64[ns]"))
-
-
-def approach_path(orbits: Orbits, target, site: Site, launch_ns: int, docking_ns: int, *,
-                  ascent: Ascent = Ascent(), step_s: float = 60.0) -> tuple[np.ndarray, np.ndarray]:
-    """An illustrative chaser path from launch to docking: ``(t_ns (n,), r_teme_km (n, 3))``.
-
-    Ascent: a straight sweep (in angle and height) from the site to the
-    insertion point ``insertion_arc_deg`` downrange in the target plane.
-    Phasing: in the target's plane, the argument of latitude advancing at a
-    steady rate from the insertion point to the target's position at docking
-    (the number of revolutions that rate implies), the radius growing from the
-    insertion orbit to the target's. Good for maps and animations, not a
-    trajectory design.
-    """
-    obj = target if isinstance(target, (int, np.integer)) else orbits.index(target)
-    single = OneObject(orbits, obj)
-    insert_ns = launch_ns + int(round(ascent.ascent_s * 1e9))
-    docking_ns = max(int(docking_ns), insert_ns)  # at least the ascent
-    step = max(1, int(step_s * 1e9))
-    t = np.unique(np.r_[np.arange(launch_ns, docking_ns, step, dtype=np.int64), insert_ns, docking_ns])
-    t = t[(t >= launch_ns) & (t <= docking_ns)]
-    r_t, _, h = _plane(single, np.zeros(1, dtype=np.int64), t[None, :])
-    r_t, h = r_t[0], h[0]
-    node = np.cross([0.0, 0.0, 1.0], h)
-    node /= np.linalg.norm(node, axis=-1, keepdims=True)
-    y = np.cross(h, node)
-    s_launch = _site_teme(site, np.array([launch_ns]))[0]
-    k_ins = int(np.searchsorted(t, insert_ns))
-    u0 = np.radians(argument_of_latitude_deg(s_launch, h[k_ins]) + ascent.insertion_arc_deg)
-    u1 = np.radians(argument_of_latitude_deg(r_t[-1], h[-1]))
-    r_ins = WGS72_RADIUS_KM + ascent.insertion_alt_km
-    r_end = float(np.linalg.norm(r_t[-1]))
-    dt_s = max(1e-9, (docking_ns - insert_ns) / 1e9)
-    n_mean = np.sqrt(WGS72_MU_KM3_S2 / ((r_ins + r_end) / 2.0) ** 3)  # rad/s
-    turns = np.round((n_mean * dt_s - (u1 - u0)) / (2 * np.pi))
-    frac = np.clip((t - insert_ns) / 1e9 / dt_s, 0.0, 1.0)
-    u = u0 + frac * (u1 + 2 * np.pi * turns - u0)
-    radius = r_ins + frac * (r_end - r_ins)
-    path = radius[:, None] * (np.cos(u)[:, None] * node + np.sin(u)[:, None] * y)
-    # the ascent: from the launch site to the insertion point, sweeping angle and height together
-    up = t <= insert_ns
-    a = (t[up] - launch_ns) / max(1.0, float(insert_ns - launch_ns))
-    p_ins = path[k_ins] / np.linalg.norm(path[k_ins])
-    s_unit = s_launch / np.linalg.norm(s_launch)
-    angle = np.arccos(np.clip(s_unit @ p_ins, -1.0, 1.0))
-    ortho = p_ins - (s_unit @ p_ins) * s_unit
-    ortho = ortho / max(np.linalg.norm(ortho), 1e-12)
-    direction = np.cos(a * angle)[:, None] * s_unit + np.sin(a * angle)[:, None] * ortho
-    height = np.linalg.norm(s_launch) + a * (r_ins - np.linalg.norm(s_launch))
-    path[up] = height[:, None] * direction
-    return t, path

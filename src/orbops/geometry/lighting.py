@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..constants import JD_UNIX_EPOCH, WGS84_A_KM
-from ..timescales import NS_PER_DAY, format_utc
+from ..timescales import NS_PER_DAY, as_ns, format_utc, to_ns
 from .orbits import Orbits
 from .search import Events, find_crossings
 
@@ -38,7 +38,7 @@ def sun_position_km(t_ns) -> np.ndarray:
 
     Astronomical Almanac, "Low-precision formulas for the Sun" (section C).
     """
-    n = np.asarray(t_ns, dtype=np.int64) / NS_PER_DAY + (JD_UNIX_EPOCH - 2451545.0)
+    n = as_ns(t_ns) / NS_PER_DAY + (JD_UNIX_EPOCH - 2451545.0)
     L = np.radians(np.mod(280.460 + 0.9856474 * n, 360.0))
     g = np.radians(np.mod(357.528 + 0.9856003 * n, 360.0))
     lam = L + np.radians(1.915) * np.sin(g) + np.radians(0.020) * np.sin(2.0 * g)
@@ -110,11 +110,14 @@ def _shadow_function(orbits: Orbits, which: str):
 def shadow_events(orbits: Orbits, t0_ns: int, t1_ns: int, which: str, *, step_s: float = 30.0,
                   tol_s: float = 0.1) -> Events:
     """Entries (kind -1) into and exits (+1) from the ``penumbra``, ``umbra`` or Sun-``centre`` shadow."""
-    return find_crossings(_shadow_function(orbits, which), len(orbits), t0_ns, t1_ns, step_s, tol_s=tol_s)
+    return find_crossings(_shadow_function(orbits, which), len(orbits), to_ns(t0_ns), to_ns(t1_ns), step_s, tol_s=tol_s)
 
 
 def beta_angle_deg(orbits: Orbits, obj, t_ns) -> np.ndarray:
-    """Angle between the orbital plane and the Sun direction (degrees), ``(k, m)``."""
+    """Angle between the orbital plane and the Sun direction (degrees), ``(k, m)``, for objects ``obj``
+    (indices or keys) at UTC ``t_ns`` (``(m,)`` or ``(k, m)``, any time type)."""
+    obj, t_ns = orbits.objs(obj), as_ns(t_ns)
+    t_ns = t_ns.reshape(1, -1) if t_ns.ndim < 2 else t_ns
     r, v, _ = orbits.teme(obj, t_ns)
     h = np.cross(r, v)
     h /= np.linalg.norm(h, axis=-1, keepdims=True)

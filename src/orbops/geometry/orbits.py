@@ -64,6 +64,21 @@ class Orbits:
         norad = self.catalog.resolve(key)
         return int(np.flatnonzero(self.norad_ids == norad)[0])
 
+    def obj(self, key) -> int:
+        """The object index of ``key``: an index (an int below the number of objects), else a NORAD id,
+        name or alias."""
+        if isinstance(key, (int, np.integer)) and 0 <= int(key) < len(self):
+            return int(key)
+        return self.index(key)
+
+    def objs(self, keys) -> np.ndarray:
+        """Object indices ``(k,)`` of ``keys``: one key or index, or a sequence or array of them."""
+        if isinstance(keys, np.ndarray) and keys.dtype.kind in "iu":
+            return keys.astype(np.int64).reshape(-1)
+        if isinstance(keys, (list, tuple)):
+            return np.array([self.obj(k) for k in keys], dtype=np.int64)
+        return np.array([self.obj(keys)], dtype=np.int64)
+
     def set_rows(self, obj: np.ndarray, t_ns: np.ndarray) -> np.ndarray:
         """Row in ``self.catalog`` of the set each (object, time) uses, ``t_ns``'s shape broadcast to (k, m)."""
         obj = np.asarray(obj, dtype=np.int64)

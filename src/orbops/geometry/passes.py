@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..frames import Site, topocentric
-from ..timescales import format_utc
+from ..timescales import as_ns, format_utc, to_ns
 from .orbits import Orbits
 from .search import evaluate, refine_extrema, refine_roots, time_grid
 
@@ -56,7 +56,8 @@ class Pass:
 
 def look_angles(orbits: Orbits, site: Site, obj, t_ns):
     """Azimuth and elevation (degrees) of objects ``obj`` at ``t_ns`` from ``site``, each ``(k, m)``."""
-    r, _, _ = orbits.itrs(obj, t_ns)
+    obj, t_ns = orbits.objs(obj), as_ns(t_ns)
+    r, _, _ = orbits.itrs(obj, t_ns.reshape(1, -1) if t_ns.ndim < 2 else t_ns)
     az, el, _ = topocentric(r, site)
     return az, el
 
@@ -126,6 +127,7 @@ def passes(orbits: Orbits, site: Site, t0_ns: int, t1_ns: int, *, min_el_deg: fl
     that angle; only approaches that could reach the mask are refined (to
     ``tol_s``) with elevation itself. Returns passes ordered by object, then time.
     """
+    t0_ns, t1_ns = to_ns(t0_ns), to_ns(t1_ns)
     periods_s = 86400.0 / orbits.catalog.mean_motion_rev_day
     if step_s is None:
         step_s = float(min(300.0, periods_s.min() / 15.0))

@@ -86,8 +86,7 @@ def _mean_planes(orbits: Orbits, objs, t_ns: np.ndarray, samples: int = 12):
 
 def plane_geometry(orbits: Orbits, a, b, t0_ns: int, t1_ns: int, *, step_s: float = 86400.0) -> PlaneGeometry:
     """Plane geometry of objects ``a`` and ``b`` (indices or keys of ``orbits``) from ``t0`` to ``t1``."""
-    ia = a if isinstance(a, (int, np.integer)) else orbits.index(a)
-    ib = b if isinstance(b, (int, np.integer)) else orbits.index(b)
+    ia, ib = orbits.obj(a), orbits.obj(b)
     times = time_grid(t0_ns, t1_ns, step_s)
     h, rad = _mean_planes(orbits, [ia, ib], times)
     inc = np.degrees(np.arccos(np.clip(h[..., 2], -1.0, 1.0)))

@@ -19,6 +19,8 @@ from typing import Callable
 
 import numpy as np
 
+from ..timescales import to_ns
+
 __all__ = ["Events", "time_grid", "find_crossings", "find_extrema", "refine_roots", "refine_extrema",
            "evaluate"]
 
@@ -53,10 +55,11 @@ class Events:
 
 
 def time_grid(t0_ns: int, t1_ns: int, step_s: float) -> np.ndarray:
-    """int64 ns instants from ``t0`` to ``t1`` (both included) at most ``step_s`` apart."""
-    span = int(t1_ns) - int(t0_ns)
+    """int64 ns instants from ``t0`` to ``t1`` (both included, any UTC time type) at most ``step_s`` apart."""
+    t0_ns, t1_ns = to_ns(t0_ns), to_ns(t1_ns)
+    span = t1_ns - t0_ns
     if span <= 0:
-        return np.array([int(t0_ns)], dtype=np.int64)
+        return np.array([t0_ns], dtype=np.int64)
     n = max(2, int(np.ceil(span / (step_s * 1e9))) + 1)
     return int(t0_ns) + np.round(np.linspace(0, span, n)).astype(np.int64)
 

@@ -4,7 +4,7 @@ One packet per station and per vehicle. Positions are Earth-fixed (CZML
 ``FIXED``, ITRS metres) samples from the propagation, interpolated by
 Lagrange polynomials. A vehicle is available from launch to landing: its
 flight to the station follows the illustrative approach path
-(:func:`orbops.geometry.launch.approach_path`), its docked intervals
+(:func:`orbops.outputs.approach.approach_path`), its docked intervals
 reference the station's position, and its return follows the station's
 orbit until the last 45 minutes, then descends to the landing zone.
 """
@@ -21,7 +21,7 @@ from ..elements import load_catalog
 from ..errors import OrbopsError
 from ..frames import geodetic_to_ecef, teme_to_itrs
 from ..geometry import Orbits
-from ..geometry.launch import approach_path
+from .approach import approach_path
 from ..timescales import NS_PER_DAY, format_utc
 from .atomic import atomic_write_text
 from .rundir import read_run_dir

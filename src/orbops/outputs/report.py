@@ -12,7 +12,7 @@ from pathlib import Path
 from ..elements import load_catalog
 from ..frames import ecef_to_geodetic, teme_to_itrs
 from ..geometry import OneObject, Orbits, ground_tracks, split_antimeridian
-from ..geometry.launch import approach_path
+from .approach import approach_path
 from ..timescales import format_utc
 from .atomic import atomic_write_text
 from .html import CSS, Images, escape as _e, slug as _slug, table as _table
