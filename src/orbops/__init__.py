@@ -20,7 +20,7 @@ from .timescales import Times
 from .version import __version__
 
 # the engine and its outputs load on first use, so the geometry library does not import simpy
-_LAZY = {"Planner": "sim", "Run": "sim", "run_scenario": "sim", "read_run_dir": "outputs",
+_LAZY = {"Planner": "sim", "RunRecord": "sim", "run_scenario": "sim", "read_run_dir": "outputs",
          "write_run_dir": "outputs"}
 
 
@@ -51,7 +51,7 @@ __all__ = [
     "Planner",
     "RendezvousProfile",
     "Replayed",
-    "Run",
+    "RunRecord",
     "SGP4_ERRORS",
     "Scenario",
     "ScenarioError",

@@ -17,7 +17,6 @@ import pytest
 from skyfield.api import EarthSatellite, load, wgs84
 
 from orbops.geometry import launch_sites
-from orbops.history.replay import FRESH_DAYS
 from orbops.ops.vehicles import fit_provenance, vehicle_models
 from orbops.timescales import parse_utc, to_ns
 

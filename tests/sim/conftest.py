@@ -1,4 +1,8 @@
-"""Every scenario in scenarios/, run once per test session (the planner is shared by its variants)."""
+"""Every scenario in scenarios/, run once per test session (the planner is shared by its variants).
+
+The tests read the run records: as the engine made them (``runs``) and as read back from the run directory
+(``dir.records``), which must be equal.
+"""
 
 from __future__ import annotations
 
@@ -8,28 +12,33 @@ import pytest
 
 from orbops.outputs import read_run_dir, write_run_dir
 from orbops.scenarios import load_scenario
-from orbops.sim import Planner, run_scenario
+from orbops.sim import Event, Planner, RunRecord, run_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((REPO / "scenarios").glob("*.toml"))
 
 
 class Played:
-    """A scenario, its runs and the run directory they wrote."""
+    """A scenario, its run records and the run directory they wrote."""
 
     def __init__(self, path: Path, out: Path) -> None:
         self.path = path
         self.scenario = load_scenario(path)
         self.planner = Planner(self.scenario).prepare()
         self.runs = run_scenario(self.scenario, self.planner)
-        self.out = write_run_dir(out, self.runs)
-        self.data = read_run_dir(out)
+        self.out = write_run_dir(out, self.runs, self.scenario)
+        self.dir = read_run_dir(out)
 
-    def run(self, variant_id: str):
-        return next(r for r in self.runs if r.variant.id == variant_id)
+    def run(self, variant_id: str) -> RunRecord:
+        return next(r for r in self.runs if r.variant_id == variant_id)
 
-    def rows(self, variant_id: str | None = None) -> list[dict]:
-        return [r for r in self.data["timeline"] if variant_id is None or r["variant"] == variant_id]
+    def metrics(self, variant_id: str) -> dict:
+        return self.run(variant_id).metrics
+
+    def events(self, variant_id: str | None = None, kind: str | None = None) -> list[Event]:
+        """Typed events of one variant (or all), optionally of one kind."""
+        return [e for r in self.runs if variant_id is None or r.variant_id == variant_id
+                for e in r.events if kind is None or e.kind == kind]
 
 
 _cache: dict[str, Played] = {}

@@ -10,15 +10,12 @@ Tolerances, stated once: launch 5 min, docking 30 min, landing 10 min. Known gap
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 
-from orbops import load_catalog
 from orbops.history import flight_record
 from orbops.scenarios import load_scenario
-from orbops.timescales import NS_PER_DAY, parse_utc, to_ns
+from orbops.timescales import NS_PER_DAY, to_ns
 
 from .conftest import REPO
 
@@ -51,9 +48,7 @@ GAPS = {
 
 def _ages(sc, flight) -> dict:
     """Days from each recorded event to the nearest set of the scenario's elements (the planner's pick)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        sets = load_catalog(*sc.element_files).history(sc.stations[0].object)
+    sets = sc.catalog.history(sc.stations[0].object)
     epochs = sets.epoch.astype(np.int64)
 
     def age(t):
@@ -88,13 +83,16 @@ def _params():
 
 
 def _computed(played, name, variant, mission):
+    """What the run record says of a mission: launch, docking and landing (UTC ns) and the profile flown."""
     p = played(name)
-    metrics = next(m for m in p.data["metrics"]["variants"] if m["variant"] == variant)
-    m = metrics["missions"].get(mission, {})
-    vehicle = m.get("vehicle") or next(d.vehicle for d in p.scenario.docked_at_start if d.mission == mission)
-    landing = [r["time_utc"] for r in p.rows(variant) if r["event"] == "landing" and r["vehicle"] == vehicle]
-    return {"launch": m.get("launch_utc"), "profile": m.get("profile"), "docking": m.get("docking_utc"),
-            "landing": landing[0] if landing else None}
+    run = p.run(variant)
+    m = run.missions.get(mission)
+    vehicle = m.vehicle if m else next(d.vehicle for d in p.scenario.docked_at_start if d.mission == mission)
+    landing = [e.time_s for e in run.events if e.kind == "landing" and e.vehicle == vehicle]
+    return {"launch": None if m is None or m.launch_s is None else run.ns(m.launch_s),
+            "profile": m.profile if m else None,
+            "docking": None if m is None or m.dock_s is None else run.ns(m.dock_s),
+            "landing": run.ns(landing[0]) if landing else None}
 
 
 @pytest.mark.parametrize(("name", "variant", "mission", "flight", "what"), _params())
@@ -106,7 +104,7 @@ def test_historical_variant_reproduces_the_record(played, name, variant, mission
         return
     recorded = {"launch": f.launch, "docking": f.docking, "landing": f.landing}[what]
     assert got is not None, f"{mission}: no {what} computed"
-    error_s = (parse_utc(got.rstrip("Z")) - recorded) / np.timedelta64(1, "s")
+    error_s = (got - to_ns(recorded)) / 1e9
     assert abs(error_s) <= TOLERANCE_S[what], f"{mission} {what}: {error_s / 60:+.1f} min"
 
 
@@ -122,7 +120,7 @@ class TestWhatTheScenariosAnswer:
 
     def test_a_prolonged_grounding_decrews_the_iss_unless_shenzhou_flies(self, played):
         p = played("shenzhou-iss-backup-2011")
-        stations = {m["variant"]: m["stations"]["iss"] for m in p.data["metrics"]["variants"]}
+        stations = {r.variant_id: r.metrics["stations"]["iss"] for r in p.runs}
         assert stations["historical"]["decrewed"] is False
         assert stations["prolonged-soyuz-only"]["decrewed"] is True
         assert stations["prolonged-with-shenzhou"]["decrewed"] is False
@@ -130,57 +128,61 @@ class TestWhatTheScenariosAnswer:
 
     def test_the_backup_shenzhou_flies_the_tiangong_era_profile_from_jiuquan(self, played):
         p = played("shenzhou-iss-backup-2011")
-        used = [w for w in p.data["windows"]["prolonged-with-shenzhou"]["used"] if w["mission"] == "shenzhou-backup"]
-        assert len(used) == 1 and used[0]["profile"] == "2-day" and used[0]["direction"] == "southeast"
+        used = [w.window for w in p.run("prolonged-with-shenzhou").windows_used if w.mission == "shenzhou-backup"]
+        assert len(used) == 1 and used[0].profile == "2-day" and used[0].direction == "southeast"
         # the 2-day duration of the Shenzhou model: 43-45 h from launch for Shenzhou 9-11 (flights.csv)
-        assert 42 * 3600 < used[0]["rendezvous_s"] < 46 * 3600
+        assert 42 * 3600 < used[0].rendezvous_s < 46 * 3600
 
     def test_soyuz_alone_kept_the_iss_crewed(self, played):
-        metrics = {m["variant"]: m for m in played("post-shuttle-rotation").data["metrics"]["variants"]}
+        p = played("post-shuttle-rotation")
         for variant in ("plan", "as-flown"):
-            assert metrics[variant]["launch_failures"] == 1  # MS-10
-            assert metrics[variant]["stations"]["iss"]["decrewed"] is False
+            assert p.metrics(variant)["launch_failures"] == 1  # MS-10
+            assert p.metrics(variant)["stations"]["iss"]["decrewed"] is False
+
+    def test_the_ms10_crew_lands_about_twenty_minutes_after_liftoff(self, played):
+        run = played("post-shuttle-rotation").run("plan")
+        failed = next(e for e in run.events if e.kind == "launch_failure" and e.subject == "soyuz-ms-10")
+        landed = next(e for e in run.events if e.kind == "abort_landing" and e.subject == "soyuz-ms-10")
+        assert landed.crew == failed.crew and len(landed.crew) == 3
+        assert landed.time_s - failed.time_s == pytest.approx(19 * 60 + 41, abs=1)  # [50a][50b][50c]
 
     def test_the_rolling_backup_shortens_the_gap(self, played):
         p = played("shenzhou-20-damage-2025")
-        stations = {m["variant"]: m["stations"]["css"] for m in p.data["metrics"]["variants"]}
-        gap = stations["as-happened"]["lifeboat_gaps"]
-        replacement = next(m for m in p.data["metrics"]["variants"] if m["variant"] == "as-happened")["missions"]
-        assert len(gap) == 1 and gap[0]["end_utc"] == replacement["shenzhou-22"]["docking_utc"]
-        assert replacement["shenzhou-22"]["uncrewed"] and replacement["shenzhou-22"]["crew"] == []
-        assert 0 < stations["rolling-backup"]["lifeboat_gap_hours"] < stations["as-happened"]["lifeboat_gap_hours"]
+        run = p.run("as-happened")
+        (start_s, end_s), = run.lifeboat_gaps_s("css")
+        replacement = run.missions["shenzhou-22"]
+        assert end_s == replacement.dock_s
+        assert replacement.uncrewed and replacement.crew == ()
+        hours = {r.variant_id: r.metrics["stations"]["css"]["lifeboat_gap_hours"] for r in p.runs}
+        assert 0 < hours["rolling-backup"] < hours["as-happened"] == pytest.approx((end_s - start_s) / 3600, abs=1e-3)
 
     def test_the_shenzhou20_crew_comes_home_in_shenzhou21(self, played):
         # return_on: the Shenzhou-20 crew rode Shenzhou 21 home on 14 Nov 2025 [70][71]
         p = played("shenzhou-20-damage-2025")
-        landing = next(r for r in p.rows("as-happened") if r["event"] == "landing" and r["vehicle"] == "Shenzhou 21")
-        assert set(landing["crew"].split(";")) == {"chen-dong", "chen-zhongrui", "wang-jie"}
+        landing = next(e for e in p.events("as-happened", "landing") if e.vehicle == "Shenzhou 21")
+        assert set(landing.crew) == {"chen-dong", "chen-zhongrui", "wang-jie"}
 
     def test_the_rolling_backup_brings_damaged_visitors_home(self, played):
         p = played("tiangong-international-crew")
-        landing = next(r for r in p.rows("visit-damaged") if r["event"] == "landing"
-                       and r["vehicle"] == "Shenzhou (rolling backup)")
-        assert "pakistan-payload-specialist" in landing["crew"].split(";")
-        metrics = next(m for m in p.data["metrics"]["variants"] if m["variant"] == "visit-damaged")
-        assert metrics["stations"]["css"]["lifeboat_gap_hours"] > 0
+        landing = next(e for e in p.events("visit-damaged", "landing") if e.vehicle == "Shenzhou (rolling backup)")
+        assert "pakistan-payload-specialist" in landing.crew
+        assert p.metrics("visit-damaged")["stations"]["css"]["lifeboat_gap_hours"] > 0
 
     def test_the_manifest_had_nine_aboard_at_most(self, played):
         # as-flown lifts the capacity rule: three Soyuz docked at the busiest handovers (TMA-11M, TMA-18M, MS-15)
-        metrics = {m["variant"]: m for m in played("post-shuttle-rotation").data["metrics"]["variants"]}
-        assert metrics["as-flown"]["stations"]["iss"]["max_crew"] <= 9
-        assert metrics["plan"]["stations"]["iss"]["max_crew"] <= 6
+        p = played("post-shuttle-rotation")
+        assert max(len(s.crew) for s in p.run("as-flown").stations["iss"]) <= 9
+        assert max(len(s.crew) for s in p.run("plan").stations["iss"]) <= 6
 
     def test_a_visit_into_the_handover_delays_the_rotation(self, played):
         p = played("tiangong-international-crew")
-        metrics = {m["variant"]: m for m in p.data["metrics"]["variants"]}
-        spring, late = metrics["visit-spring"]["missions"], metrics["visit-handover"]["missions"]
-        assert parse_utc(late["shenzhou-23"]["launch_utc"].rstrip("Z")) > parse_utc(
-            spring["shenzhou-23"]["launch_utc"].rstrip("Z"))
+        spring, late = p.run("visit-spring").missions, p.run("visit-handover").missions
+        assert late["shenzhou-23"].launch_s > spring["shenzhou-23"].launch_s
         for variant in ("visit-spring", "visit-handover"):
-            assert metrics[variant]["stations"]["css"]["max_crew"] <= 6
-            assert metrics[variant]["missions"]["visit"]["status"] == "landed"
+            assert max(len(s.crew) for s in p.run(variant).stations["css"]) <= 6
+            assert p.run(variant).missions["visit"].status == "landed"
 
     def test_iss_to_tiangong_plane_change_is_out_of_reach(self, played):
-        study = played("tiangong-international-crew").data["metrics"]["variants"][0]["plane_studies"][0]
+        study = played("tiangong-international-crew").runs[0].plane_studies[0]
         assert study["feasible"] is False
         assert 1.0 < study["min_plane_change_km_s"] < 2.0

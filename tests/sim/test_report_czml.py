@@ -12,13 +12,14 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
-from orbops import load_catalog
+from orbops import OrbopsError
 from orbops.geometry import Orbits
+from orbops.outputs import read_run_dir, write_run_dir
 from orbops.outputs.czml import build_czml, write_czml
 from orbops.outputs.plots import new_figure, plt
 from orbops.outputs.report import approaches, build_report
 from orbops.outputs.runplots import date_num, plot_approach, plot_crew_seats, plot_ports
-from orbops.outputs.runview import run_views, to_ns
+from orbops.timescales import to_ns
 
 from .conftest import scenario_names
 
@@ -80,28 +81,66 @@ def test_report_builds_offline_with_every_plot(played, name):
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and data == (p.out / img["title"]).read_bytes()
     assert p.scenario.name in page.headings and "Answer in numbers" in page.headings
     for run in p.runs:
-        assert run.variant.name in page.headings
-    for sid in {s.id for s in p.scenario.stations if any(r["station"] == s.id for r in p.rows())}:
+        assert run.variant_name in page.headings
+    for sid in {e.station for e in p.events() if e.station}:
         assert any(f.endswith(f"-{sid}-ports.png") for f in pngs) and any(f.endswith(f"-{sid}-crew.png") for f in pngs)
     assert sum(f.endswith("-approaches.png") for f in pngs) == len(p.runs)
 
 
-def test_report_without_the_element_files(played, tmp_path):
+def _moved(played, name, tmp_path, tle_dir_gone=True):
+    """A copy of the scenario beside its own element files, run, then moved elsewhere with the originals gone."""
     import shutil
-    p = played("shenzhou-iss-backup-2011")
-    copy = tmp_path / "run"
-    shutil.copytree(p.out, copy)
-    scenario = json.loads((copy / "scenario.json").read_text())
-    scenario["element_files"] = [str(tmp_path / "gone.tle")]
-    (copy / "scenario.json").write_text(json.dumps(scenario))
-    text = build_report(copy).read_text()
-    assert "approach maps left out" in text and "gone.tle" in text
-    assert not list(copy.glob("report-*-approaches.png"))
+    p = played(name)
+    home = tmp_path / "home"
+    (home / "scenarios").mkdir(parents=True)
+    shutil.copytree(p.path.parents[1] / "tle", home / "tle")
+    scenario = home / "scenarios" / p.path.name
+    shutil.copyfile(p.path, scenario)
+    from orbops.scenarios import load_scenario
+    from orbops.sim import Planner, run_scenario
+    sc = load_scenario(scenario)
+    records = run_scenario(sc, Planner(sc))
+    write_run_dir(home / "run", records, sc)
+    moved = tmp_path / "elsewhere" / "run"
+    shutil.move(home / "run", moved)
+    if tle_dir_gone:
+        shutil.rmtree(home)
+    return records, moved
+
+
+def test_a_moved_run_directory_rebuilds_its_report_and_czml(played, tmp_path):
+    records, moved = _moved(played, "shenzhou-20-damage-2025", tmp_path)
+    rd = read_run_dir(moved)
+    assert rd.records == records and rd.scenario.catalog is not None
+    scenario = json.loads((moved / "scenario.json").read_text())
+    assert [s["path"] for s in scenario["sources"]] == ["../tle/css-tianhe.tle"]  # as the scenario wrote it
+    assert all(len(s["sha256"]) == 64 for s in scenario["sources"])
+    inputs = json.loads((moved / "run.json").read_text())["inputs"]
+    assert [i["copy"].split("/")[0] for i in inputs] == ["inputs"] and inputs[0]["sha256"] == scenario["sources"][0]["sha256"]
+    text = build_report(moved).read_text()
+    assert len(list(moved.glob("report-*-approaches.png"))) == len(records)
+    assert "Answer in numbers" in text
+    doc = build_czml(rd, variant="as-happened", step_s=300)
+    assert {"station/css", "vehicle/Shenzhou 21"} <= {d["id"] for d in doc}
+
+
+def test_a_changed_or_missing_copy_is_named(played, tmp_path):
+    _, moved = _moved(played, "shenzhou-20-damage-2025", tmp_path)
+    copy = next((moved / "inputs").iterdir())
+    copy.write_text(copy.read_text() + "\n")
+    with pytest.raises(OrbopsError, match=f"{copy.name} was changed after the run"):
+        read_run_dir(moved)
+    copy.unlink()
+    with pytest.raises(OrbopsError, match=f"{copy.name} is missing"):
+        read_run_dir(moved)
+    (moved / "record.json").unlink()
+    with pytest.raises(OrbopsError, match="is not a run directory"):
+        read_run_dir(moved)
 
 
 def _view(played, name, variant):
     p = played(name)
-    return p, next(v for v in run_views(p.data) if v.id == variant)
+    return p, p.dir.record(variant)
 
 
 def test_crew_and_seats_plot_shades_every_gap(played):
@@ -110,15 +149,15 @@ def test_crew_and_seats_plot_shades_every_gap(played):
     plot_crew_seats(ax, view, "css", "Tiangong", 6)
     lines = {line.get_label(): line for line in ax.get_lines()}
     assert {"crew aboard", "crew capacity (6)"} <= set(lines)
-    t, crew, seats = view.crew_series["css"]
+    t, crew, seats = view.crew_series("css")
     assert list(lines["crew aboard"].get_ydata()) == list(crew)
-    (a, b), = view.lifeboat_gaps["css"]
+    (a, b), = view.lifeboat_gaps("css")
     inside = (t >= a) & (t < b)
     assert np.all(seats[inside] < crew[inside]) and np.all(seats[~inside] >= crew[~inside])
     assert max(crew) == 6 and 0 in seats[inside]  # after Shenzhou 21 left, no healthy ship until Shenzhou 22
     gaps = [patch for patch in ax.patches if patch.get_label() == "crew without a seat home"]
     spans = [c for c in ax.patches if c.get_facecolor()[:3] == pytest.approx((0.839, 0.153, 0.157), abs=0.01)]
-    assert len(gaps) == 1 and len(spans) == len(view.lifeboat_gaps["css"]) == 1
+    assert len(gaps) == 1 and len(spans) == len(view.lifeboat_gaps("css")) == 1
     x = spans[0].get_x()
     assert x == pytest.approx(date_num(a)) and x + spans[0].get_width() == pytest.approx(date_num(b))
     assert ax.get_xlabel() == "date (UTC)" and "people" in ax.get_ylabel()
@@ -133,10 +172,10 @@ def test_ports_gantt_has_a_bar_per_docked_interval(played):
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert ticks == ["Tianhe radial", "Tianhe forward", "launches / landings"]
     bars = [r for r in ax.patches if r.get_fill()]
-    assert len(bars) == len([iv for iv in view.docked if iv.station == "css"])
+    assert len(bars) == len([iv for iv in view.docked_intervals() if iv.station == "css"])
     hatched = [r for r in ax.patches if r.get_hatch()]
     assert len(hatched) == 1  # Shenzhou 20 from the damage to its undocking
-    damaged = next(iv for iv in view.docked if iv.vehicle == "Shenzhou 20")
+    damaged = next(iv for iv in view.docked_intervals() if iv.vehicle == "Shenzhou 20")
     assert hatched[0].get_x() == pytest.approx(date_num(damaged.damaged_ns))
     labels = {line.get_label() for line in ax.get_lines()}
     assert {"launch", "landing", "vehicle damaged"} <= labels
@@ -146,8 +185,8 @@ def test_ports_gantt_has_a_bar_per_docked_interval(played):
 
 def test_approach_map_tracks_the_chaser_to_the_station(played):
     p, view = _view(played, "shenzhou-20-damage-2025", "as-happened")
-    orbits = Orbits(load_catalog(*p.scenario.element_files), ["CSS"], max_age_days=None)
-    found = approaches(view, p.data["scenario"], orbits, orbits_shown=100)
+    orbits = Orbits(p.scenario.catalog, ["CSS"], max_age_days=None)
+    found = approaches(view, p.scenario, orbits, orbits_shown=100)
     sz21 = next(a for a in found if a["mission"] == "shenzhou-21")
     lon, lat = sz21["chaser"][0]
     assert lat[0] == pytest.approx(40.96, abs=0.01) and lon[0] == pytest.approx(100.29, abs=0.01)  # Jiuquan
@@ -175,24 +214,25 @@ def test_czml_structure_and_positions(played, tmp_path):
     samples = np.array(station["cartesian"]).reshape(-1, 4)
     epoch = to_ns(station["epoch"])
     t = epoch + np.round(samples[:, 0] * 1e9).astype(np.int64)
-    orbits = Orbits(load_catalog(*p.scenario.element_files), ["CSS"], max_age_days=None)
+    orbits = Orbits(p.scenario.catalog, ["CSS"], max_age_days=None)
     r, _, _ = orbits.itrs(np.array([0]), t[None, :])
     assert np.abs(samples[:, 1:] - r[0] * 1000.0).max() < 1.0  # metres
-    view = next(v for v in run_views(p.data) if v.id == "as-happened")
+    view = p.dir.record("as-happened")
     for serial in ("Shenzhou 21", "Shenzhou 22"):
         packet = packets[f"vehicle/{serial}"]
-        flight = view.flights[serial]
+        flight = view.trips()[serial]
         a, b = (to_ns(x) for x in packet["availability"].split("/"))
-        assert a == max(t0, flight.launch_ns) and b == min(t1, flight.landing_ns or view.end_ns)
+        ms = 10**6  # CZML times are written to the millisecond
+        assert abs(a - max(t0, flight.launch_ns)) < ms and abs(b - min(t1, flight.landing_ns or view.end_ns)) < ms
         pieces = packet["position"]
         assert all(("reference" in x) != ("cartesian" in x) for x in pieces)
         refs = [x for x in pieces if "reference" in x]
         assert refs and all(x["reference"] == "station/css#position" for x in refs)
-        docked = next(iv for iv in view.docked if iv.vehicle == serial)
-        assert to_ns(refs[0]["interval"].split("/")[0]) == docked.start_ns
+        docked = next(iv for iv in view.docked_intervals() if iv.vehicle == serial)
+        assert abs(to_ns(refs[0]["interval"].split("/")[0]) - docked.start_ns) < ms
         first = pieces[0]  # the flight up: starts at the launch site, ends at the station
         xyz = np.array(first["cartesian"]).reshape(-1, 4)
-        assert to_ns(first["epoch"]) == flight.launch_ns
+        assert abs(to_ns(first["epoch"]) - flight.launch_ns) < ms
         assert np.linalg.norm(xyz[0, 1:]) / 1000.0 == pytest.approx(6369.0, abs=15.0)
         t_dock = to_ns(first["epoch"]) + int(round(xyz[-1, 0] * 1e9))
         r_dock, _, _ = orbits.itrs(np.array([0]), np.array([[t_dock]]))
@@ -203,11 +243,10 @@ def test_czml_structure_and_positions(played, tmp_path):
 
 def test_czml_bad_options(played):
     p = played("shenzhou-20-damage-2025")
-    from orbops import OrbopsError
     with pytest.raises(OrbopsError, match="no variant 'nope'"):
-        build_czml(p.data, variant="nope")
+        build_czml(p.dir, variant="nope")
     with pytest.raises(OrbopsError, match="empty export span"):
-        build_czml(p.data, start_ns=to_ns("2030-01-01T00:00Z"))
+        build_czml(p.dir, start_ns=to_ns("2030-01-01T00:00Z"))
 
 
 def test_cli_report_and_export(played, tmp_path):
@@ -232,7 +271,6 @@ def test_cli_report_and_export(played, tmp_path):
 
 
 def test_czml_and_report_of_a_run_that_ends_mid_flight(tmp_path):
-    from orbops.outputs import read_run_dir, write_run_dir
     from orbops.sim import Planner, run_scenario
 
     from .test_engine_rules import _edited
@@ -240,7 +278,7 @@ def test_czml_and_report_of_a_run_that_ends_mid_flight(tmp_path):
                  ('net = "2026-04-20T00:00:00Z"     # ASSUMPTION', 'net = "2025-10-31T15:00:00Z"     #'),
                  ('net = "2026-04-20T00:00:00Z"     # after', 'net = "2025-10-31T15:00:00Z"     #'),
                  ('launch_date = { shenzhou-22 = "2025-11-25" }', ''))
-    out = write_run_dir(tmp_path / "run", run_scenario(sc, Planner(sc), variants=["no-damage"]))
+    out = write_run_dir(tmp_path / "run", run_scenario(sc, Planner(sc), variants=["no-damage"]), sc)
     doc = build_czml(read_run_dir(out))
     sz21 = next(d for d in doc if d["id"] == "vehicle/Shenzhou 21")
     assert sz21["availability"].endswith("2025-10-31T16:00:00.000Z")  # launched, still flying at the end

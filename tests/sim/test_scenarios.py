@@ -1,23 +1,22 @@
 """Every scenario runs, deterministically, and its timeline obeys the rules it claims to enforce.
 
 The lifeboat rule, port compatibility, crew capacity and launch-window timing
-are re-derived here from the written timeline and windows, independently of
-the engine's own bookkeeping; window geometry is checked with skyfield.
+are re-derived here from the run records' events and windows, independently
+of the engine's own bookkeeping; window geometry is checked with skyfield.
 """
 
 from __future__ import annotations
 
 import filecmp
+import json
 from collections import defaultdict
 from datetime import datetime, timezone
 
 import numpy as np
 import pytest
 
-from orbops import load_catalog
 from orbops.outputs import RUN_FILES, write_run_dir
 from orbops.sim import EVENT_KINDS, run_scenario
-from orbops.timescales import parse_utc
 
 from .conftest import scenario_names
 
@@ -32,26 +31,30 @@ def test_the_flagship_scenarios_are_there():
 def test_runs_and_writes_every_file(played, name):
     p = played(name)
     assert set(RUN_FILES) <= {f.name for f in p.out.iterdir()}
-    variants = {m["variant"] for m in p.data["metrics"]["variants"]}
-    assert variants == {r.variant.id for r in p.runs}
-    kinds = {row["event"] for row in p.rows()}
+    assert p.dir.records == p.runs  # record.json gives the records back, equal
+    assert [r.metrics for r in p.dir.records] == json.loads((p.out / "metrics.json").read_text())["variants"]
+    kinds = {e.kind for e in p.events()}
     assert kinds <= set(EVENT_KINDS)
     assert {"scenario_start", "scenario_end", "launch", "docking"} <= kinds
-    times = [row["time_utc"] for row in p.rows(p.runs[0].variant.id)]
-    assert times == sorted(times)
+    for run in p.runs:
+        times = [e.time_s for e in run.events]
+        assert times == sorted(times)
+    lines = [json.loads(line) for line in (p.out / "timeline.jsonl").read_text().splitlines()]
+    assert [tuple(row["crew"]) for row in lines] == [e.crew for e in p.events()]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_same_seed_same_bytes(played, name, tmp_path):
     p = played(name)
     again = run_scenario(p.scenario, p.planner)
-    out = write_run_dir(tmp_path / "again", again)
-    match, mismatch, errors = filecmp.cmpfiles(p.out, out, RUN_FILES, shallow=False)
+    out = write_run_dir(tmp_path / "again", again, p.scenario)
+    match, mismatch, errors = filecmp.cmpfiles(p.out, out, [f for f in RUN_FILES if f != "run.json"], shallow=False)
     assert mismatch == [] and errors == []
 
 
-def _lifeboat_replay(scenario, rows):
-    """Lifeboat gaps (hours) and seat overbooking re-derived from the timeline alone."""
+def _lifeboat_replay(scenario, run):
+    """Lifeboat gaps (hours) and seat overbooking re-derived from the events alone (not the engine's
+    bookkeeping): who is aboard, which seat each holds, which vehicles are healthy and in life."""
     classes = {v.serial: scenario.lookup("vehicle_classes", v.vehicle_class) for v in scenario.vehicles}
     docked: dict[str, dict] = defaultdict(dict)  # station -> vehicle -> state
     aboard: dict[str, set] = defaultdict(set)
@@ -60,13 +63,11 @@ def _lifeboat_replay(scenario, rows):
     hours: dict[str, float] = defaultdict(float)
     overbooked = []
     by_time = defaultdict(list)
-    for row in rows:
-        by_time[row["time_utc"]].append(row)
-    for t in sorted(by_time):
-        now = parse_utc(t).astype("datetime64[s]").astype(float)
-        for row in by_time[t]:
-            kind, st, veh = row["event"], row["station"], row["vehicle"]
-            crew = [c for c in row["crew"].split(";") if c]
+    for e in run.events:
+        by_time[e.time_s].append(e)
+    for now in sorted(by_time):
+        for e in by_time[now]:
+            kind, st, veh, crew = e.kind, e.station, e.vehicle, e.crew
             if kind in ("docked_at_start", "docking"):
                 docked[st][veh] = {"healthy": True, "in_life": True}
                 aboard[st].update(crew)
@@ -100,21 +101,41 @@ def _lifeboat_replay(scenario, rows):
             for c in aboard[st]:
                 if c in seat[st]:
                     taken[seat[st][c]] += 1
-            overbooked += [(t, v, n) for v, n in taken.items() if n > classes[v].return_seats]
-    end = parse_utc(rows[-1]["time_utc"]).astype("datetime64[s]").astype(float)
+            overbooked += [(now, v, n) for v, n in taken.items() if n > classes[v].return_seats]
+    end = run.events[-1].time_s
     for st, since in gap_since.items():
         hours[st] += (end - since) / 3600.0
     return hours, overbooked
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_lifeboat_hours_rederived_from_the_timeline(played, name):
+def test_lifeboat_hours_rederived_from_the_events(played, name):
     p = played(name)
-    for metrics in p.data["metrics"]["variants"]:
-        hours, overbooked = _lifeboat_replay(p.scenario, p.rows(metrics["variant"]))
+    for run in p.runs:
+        hours, overbooked = _lifeboat_replay(p.scenario, run)
         assert overbooked == []
-        for sid, st in metrics["stations"].items():
-            assert hours.get(sid, 0.0) == pytest.approx(st["lifeboat_gap_hours"], abs=2e-3), (metrics["variant"], sid)
+        for sid, st in run.metrics["stations"].items():
+            assert hours.get(sid, 0.0) == pytest.approx(st["lifeboat_gap_hours"], abs=2e-3), (run.variant_id, sid)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_station_histories_agree_with_the_events(played, name):
+    """Crew aboard in each station's history is the crew the docking and undocking events carried."""
+    p = played(name)
+    for run in p.runs:
+        aboard: dict[str, set] = defaultdict(set)
+        by_time = defaultdict(list)
+        for e in run.events:
+            by_time[e.time_s].append(e)
+        for t, events in sorted(by_time.items()):  # at the end of each instant
+            for e in events:
+                if e.kind in ("docked_at_start", "docking"):
+                    aboard[e.station] |= set(e.crew)
+                elif e.kind == "undocking":
+                    aboard[e.station] -= set(e.crew)
+            for sid, samples in run.stations.items():
+                at = [s for s in samples if s.time_s <= t]
+                assert at and set(at[-1].crew) == aboard[sid], (run.variant_id, t)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -122,25 +143,29 @@ def test_ports_compatible_and_capacity_kept(played, name):
     p = played(name)
     sc = p.scenario
     classes = {v.serial: sc.lookup("vehicle_classes", v.vehicle_class) for v in sc.vehicles}
-    for row in p.rows():
-        if row["event"] == "docking":
-            port = sc.lookup("stations", row["station"]).port(row["port"])
-            assert port.accepts(classes[row["vehicle"]].docking), row
-    for metrics in p.data["metrics"]["variants"]:
-        variant = next(v for v in sc.variants if v.id == metrics["variant"]) if sc.variants else None
+    for e in p.events(kind="docking"):
+        port = sc.lookup("stations", e.station).port(e.port)
+        assert port.accepts(classes[e.vehicle].docking), e
+    for run in p.runs:
+        variant = next(v for v in sc.variants if v.id == run.variant_id) if sc.variants else None
         if not (variant and variant.policy or sc.policy).station_capacity_rule:
             continue  # a variant that lifts the rule (the as-flown manifest had nine aboard at handovers)
-        for sid, st in metrics["stations"].items():
-            assert st["max_crew"] <= sc.lookup("stations", sid).crew_capacity
+        for sid, samples in run.stations.items():
+            assert max(len(s.crew) for s in samples) <= sc.lookup("stations", sid).crew_capacity
+        intervals = run.docked_intervals()  # one vehicle per port at a time
+        for a in intervals:
+            for b in intervals:
+                if a is not b and (a.station, a.port) == (b.station, b.port):
+                    assert a.end_ns <= b.start_ns or b.end_ns <= a.start_ns, (a, b)
 
 
-def _skyfield_plane_offset_deg(lines, lat, lon, alt_m, iso_times):
+def _skyfield_plane_offset_deg(lines, lat, lon, alt_m, times_ns):
     """The site's angle out of the satellite's osculating plane, with skyfield (GCRS)."""
     from skyfield.api import EarthSatellite, load, wgs84
     ts = load.timescale(builtin=True)
     sat = EarthSatellite(*lines, ts=ts)
-    t = ts.from_datetimes([parse_utc(s).astype("datetime64[us]").astype(datetime).replace(tzinfo=timezone.utc)
-                           for s in iso_times])
+    t = ts.from_datetimes([np.datetime64(int(t), "ns").astype("datetime64[us]").astype(datetime)
+                           .replace(tzinfo=timezone.utc) for t in times_ns])
     g = sat.at(t)
     r, v = g.position.km.T, g.velocity.km_per_s.T
     n = np.cross(r, v)
@@ -156,35 +181,30 @@ def test_every_launch_is_at_a_window(played, name):
     launch comes the profile's lead (else the vehicle's) after it, or within its plane tolerance."""
     p = played(name)
     sc = p.scenario
-    catalog = load_catalog(*sc.element_files)
     missions = {m.id: m for m in sc.missions}
-    launched = {(r["variant"], r["subject"]) for r in p.rows() if r["event"] == "launch"}
     checked = 0
-    for variant, both in p.data["windows"].items():
-        windows = both["used"]
-        assert {(variant, w["mission"]) for w in windows} == {k for k in launched if k[0] == variant}
-        used = [c for c in both["considered"] if c["outcome"] == "used"]
-        assert [{k: c[k] for k in win} for c, win in zip(used, windows)] == windows and len(used) == len(windows)
-        for w in windows:
-            m = missions[w["mission"]]
-            vc = sc.lookup("vehicle_classes", w["vehicle_class"])
+    for run in p.runs:
+        launched = {e.subject for e in run.events if e.kind == "launch"}
+        assert {w.mission for w in run.windows_used} == launched
+        assert [c for c in run.windows_considered if c.outcome == "used"] == run.windows_used
+        for choice in run.windows_used:
+            w = choice.window
+            m = missions[choice.mission]
+            vc = sc.lookup("vehicle_classes", choice.vehicle_class)
             site = sc.lookup("spaceports", vc.spaceport).site.site
             station = sc.lookup("stations", m.station)
-            t_ip = parse_utc(w["inplane_utc"])
-            lines = catalog.get(station.object, when=t_ip, max_age_days=None).tle_lines
-            lead = next(pr.lead_s for pr in vc.profiles if pr.name == w["profile"])  # the profile's own lead
-            shift = np.timedelta64(int(round((vc.ascent.lead_s if lead is None else lead) * 1e9)), "ns")
-            t_plane = (parse_utc(w["launch_utc"]) - shift).astype("datetime64[ms]")
+            lines = sc.catalog.get(station.object, when=np.datetime64(w.inplane_ns, "ns"), max_age_days=None).tle_lines
+            lead = next(pr.lead_s for pr in vc.profiles if pr.name == w.profile)  # the profile's own lead
+            t_plane = w.launch_ns - int(round((vc.ascent.lead_s if lead is None else lead) * 1e9))
             off_ip, off_launch = _skyfield_plane_offset_deg(
-                lines, site.lat_deg, site.lon_deg, site.alt_km * 1000.0,
-                [w["inplane_utc"], np.datetime_as_string(t_plane) + "Z"])
+                lines, site.lat_deg, site.lon_deg, site.alt_km * 1000.0, [w.inplane_ns, t_plane])
             assert abs(off_ip) < 1e-3, w
             if vc.ascent.plane_tolerance_deg == 0:
-                assert t_plane == t_ip.astype("datetime64[ms]"), w
+                assert t_plane // 10**6 == w.inplane_ns // 10**6, w
             else:
                 assert abs(off_launch) <= vc.ascent.plane_tolerance_deg + 1e-3, w
-                assert off_launch == pytest.approx(w["plane_offset_deg"], abs=1e-3)
-            assert w["profile"] in {pr.name for pr in vc.profiles}
-            assert parse_utc(w["docking_utc"]) > parse_utc(w["launch_utc"])
+                assert off_launch == pytest.approx(w.plane_offset_deg, abs=1e-3)
+            assert w.profile in {pr.name for pr in vc.profiles}
+            assert w.docking_ns > w.launch_ns
             checked += 1
     assert checked > 0

@@ -49,7 +49,7 @@ def summary_rows(runs) -> list[list[str]]:
             if st["max_crew"] == 0 and not any(st["port_occupancy"].values()):
                 continue  # a station only there for geometry (e.g. a plane study)
             sizes = ", ".join(f"{k}: {float(v):.0f} d" for k, v in st["days_at_crew_size"].items())
-            rows.append([run.variant.name, sid, f"{st['crew_days']:.0f}", sizes, "yes" if st["decrewed"] else "no",
+            rows.append([run.variant_name, sid, f"{st['crew_days']:.0f}", sizes, "yes" if st["decrewed"] else "no",
                          f"{st['presence_gap_days']:.1f}", f"{st['lifeboat_gap_hours']:.1f}",
                          f"{m['launches']} ({m['launch_failures']} failed)"])
     return rows
@@ -87,7 +87,7 @@ def run_command(scenario, out, seed, variants, as_json, no_report):
     if seed is not None and not sc.uncertainty:
         warn(f"{scenario} declares no [uncertainty]: --seed {seed} changes nothing")
     runs = run_scenario(sc, planner, seed=seed, variants=variants or None, stochastic=seed is not None)
-    write_run_dir(out, runs)
+    write_run_dir(out, runs, sc)
     if not no_report:
         with Progress(1, "drawing the report") as bar:
             build_report(out)
@@ -151,7 +151,6 @@ def export_czml_command(run_dir, out, variant, start, stop, step):
 
 
 def _need_run_dir(run_dir) -> None:
-    missing = [name for name in ("run.json", "timeline.csv", "metrics.json", "windows.json", "scenario.json")
-               if not (Path(run_dir) / name).is_file()]
+    missing = [name for name in ("run.json", "record.json", "scenario.toml") if not (Path(run_dir) / name).is_file()]
     if missing:
         raise OrbopsError(f"{run_dir} is not a run directory (no {', '.join(missing)}): make one with orbops run")

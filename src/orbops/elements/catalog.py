@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import warnings
@@ -16,7 +17,8 @@ from ..timescales import NS_PER_DAY, format_utc, to_datetime64
 from .io import read_elements
 from .records import ElementSet
 
-__all__ = ["Catalog", "load_catalog", "ALIASES", "DEFAULT_MAX_AGE_DAYS", "ELEMENT_FILE_SUFFIXES"]
+__all__ = ["Catalog", "load_catalog", "element_files_in", "elements_digest", "ALIASES", "DEFAULT_MAX_AGE_DAYS",
+           "ELEMENT_FILE_SUFFIXES"]
 
 ALIASES: dict[str, int] = {
     "ISS": 25544,
@@ -271,20 +273,30 @@ class Catalog:
         return sub[0]
 
 
+def element_files_in(path: str | os.PathLike) -> list[Path]:
+    """The element files under a directory (by suffix, :data:`ELEMENT_FILE_SUFFIXES`, sorted), or the file itself."""
+    path = Path(path)
+    if not path.is_dir():
+        return [path]
+    found = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in ELEMENT_FILE_SUFFIXES)
+    if not found:
+        raise ElementsError(f"directory holds no element files ({', '.join(ELEMENT_FILE_SUFFIXES)})", path=str(path))
+    return found
+
+
+def elements_digest(path: str | os.PathLike) -> str:
+    """SHA-256 (hex) of an element file; of a directory, over each element file's relative name and digest."""
+    path = Path(path)
+    if not path.is_dir():
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    h = hashlib.sha256()
+    for f in element_files_in(path):
+        h.update(f"{f.relative_to(path).as_posix()} {elements_digest(f)}\n".encode())
+    return h.hexdigest()
+
+
 def _expand(paths: Iterable[str | os.PathLike]) -> list[str]:
-    files: list[str] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            found = sorted(str(f) for f in path.rglob("*")
-                           if f.is_file() and f.suffix.lower() in ELEMENT_FILE_SUFFIXES)
-            if not found:
-                raise ElementsError("directory holds no element files "
-                                    f"({', '.join(ELEMENT_FILE_SUFFIXES)})", path=str(path))
-            files.extend(found)
-        else:
-            files.append(os.fspath(p))
-    return files
+    return [os.fspath(f) if Path(p).is_dir() else os.fspath(p) for p in paths for f in element_files_in(p)]
 
 
 def load_catalog(*paths: str | os.PathLike, strict: bool = False) -> Catalog:

@@ -25,7 +25,7 @@ of the plane for the ~1.6 h between the two branches.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -125,7 +125,6 @@ class LaunchWindow:
     rendezvous_s: float | None = None
     docking_ns: int | None = None
     plane_offset_deg: float = 0.0
-    extra: dict = field(default_factory=dict, compare=False)
 
     def as_dict(self) -> dict:
         return {

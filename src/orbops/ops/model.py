@@ -7,10 +7,11 @@ by ``orbops.scenarios``; the simulation (``orbops.sim``) plays it out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..elements import Catalog
 from ..geometry import Ascent, LandingZone, LaunchSite, RendezvousProfile
 from .uncertainty import Uncertainty
 
@@ -26,6 +27,7 @@ __all__ = [
     "Mission",
     "Policy",
     "DockedAtStart",
+    "SourceFile",
     "Contingency",
     "Uncertainty",
     "PlaneStudy",
@@ -81,7 +83,7 @@ class Spaceport:
     id: str
     site: LaunchSite
     pads: tuple[str, ...]
-    pad_turnaround_days: float = 14.0
+    pad_turnaround_days: float
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,8 @@ class LandingSite:
 
     id: str
     zone: LandingZone
-    daylight_only: bool = False
-    min_sun_elevation_deg: float = 0.0
+    daylight_only: bool
+    min_sun_elevation_deg: float
 
 
 @dataclass(frozen=True)
@@ -118,11 +120,11 @@ class VehicleClass:
     spaceport: str
     profiles: tuple[RendezvousProfile, ...]
     landing: str | None
-    ascent: Ascent = Ascent()
-    lifeboat_seats: int | None = None
-    return_s: float = 3.5 * 3600.0
-    free_flight_days: float = 3.0
-    crewed: bool = True
+    ascent: Ascent
+    lifeboat_seats: int | None
+    return_s: float
+    free_flight_days: float
+    crewed: bool
     model: str | None = None
     landing_offset_s: float = 0.0
 
@@ -181,7 +183,7 @@ class Mission:
 
 @dataclass(frozen=True)
 class Policy:
-    """How operations respond.
+    """How operations respond (the defaults are the schema's, ``orbops.scenarios.schema.POLICY``).
 
     ``handover``: ``direct`` (the old crew leaves after the new one arrives,
     ``handover_overlap_days`` later) or ``indirect`` (it leaves at the end of
@@ -198,21 +200,21 @@ class Policy:
     (``orbops.scenarios.schema.POLICY``).
     """
 
-    handover: str = "direct"
-    handover_overlap_days: float = 5.0
-    extend_for_relief: bool = True
-    lifeboat_rule: bool = True
-    relocate_on_damage: bool = True
-    crewed_after_failure_days: float = 0.0
-    uncrewed_first: bool = True
-    launch_prep_days: float = 0.0
-    wait_for_port: bool = True
-    station_capacity_rule: bool = True
-    keep_station_crewed: bool = True
-    advance_relief: bool = False
-    advance_relief_margin_days: float = 30.0
-    min_docked_hours: float = 24.0
-    port_clear_hours: float = 1.5
+    handover: str
+    handover_overlap_days: float
+    extend_for_relief: bool
+    lifeboat_rule: bool
+    relocate_on_damage: bool
+    crewed_after_failure_days: float
+    uncrewed_first: bool
+    launch_prep_days: float
+    wait_for_port: bool
+    station_capacity_rule: bool
+    keep_station_crewed: bool
+    advance_relief: bool
+    advance_relief_margin_days: float
+    min_docked_hours: float
+    port_clear_hours: float
 
 
 CONTINGENCY_KINDS = ("launcher_grounded", "pad_outage", "vehicle_damage", "launch_failure")
@@ -289,14 +291,27 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class SourceFile:
+    """A file a scenario reads besides itself (``kind``: ``elements``, a file or directory of element sets, or
+    ``profiles``): as the scenario wrote it (relative to the scenario file), where it was found, and its
+    SHA-256 (``orbops.elements.elements_digest``)."""
+
+    kind: str
+    written: str
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Scenario:
-    """Everything a run needs, validated."""
+    """Everything a run needs, validated and resolved: it holds the element ``catalog`` it was checked
+    against (the planner, the report and the CZML use that one)."""
 
     name: str
     question: str
     start: np.datetime64
     end: np.datetime64
-    element_files: tuple[str, ...]
+    sources: tuple[SourceFile, ...]
     max_element_age_days: float
     stations: tuple[Station, ...]
     launchers: tuple[Launcher, ...]
@@ -310,11 +325,16 @@ class Scenario:
     contingencies: tuple[Contingency, ...]
     policy: Policy
     variants: tuple[Variant, ...]
-    uncertainty: Uncertainty = Uncertainty()
-    plane_studies: tuple[PlaneStudy, ...] = ()
-    source: str = ""
-    seed: int = 0
-    answer: str = ""
+    uncertainty: Uncertainty
+    plane_studies: tuple[PlaneStudy, ...]
+    source: str
+    seed: int
+    catalog: Catalog | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def element_files(self) -> tuple[str, ...]:
+        """The element files (or directories) read, as found."""
+        return tuple(s.path for s in self.sources if s.kind == "elements")
 
     def lookup(self, kind: str, key: str):
         """The item of ``kind`` (stations, vehicles, ...) with this id or serial."""

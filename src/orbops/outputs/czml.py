@@ -17,15 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..elements import load_catalog
 from ..errors import OrbopsError
-from ..frames import geodetic_to_ecef, teme_to_itrs
+from ..frames import teme_to_itrs
 from ..geometry import Orbits
+from ..sim import RunRecord
+from ..timescales import NS_PER_DAY, format_utc, to_ns
 from .approach import approach_path
-from ..timescales import NS_PER_DAY, format_utc
 from .atomic import atomic_write_text
-from .rundir import read_run_dir
-from .runview import ascent_of, run_views, site_of, to_ns
+from .rundir import RunDir, read_run_dir
 
 __all__ = ["build_czml", "write_czml", "export_span", "DEFAULT_SPAN_DAYS"]
 
@@ -57,93 +56,81 @@ def _grid(a_ns: int, b_ns: int, step_s: float) -> np.ndarray:
 
 
 def _sampled(t_ns, r_m, epoch_ns: int) -> dict:
-    return {"epoch": _iso(epoch_ns), "referenceFrame": "FIXED", "interpolationAlgorithm": "LAGRANGE",
-            "interpolationDegree": 5, "cartesian": _cartesian(t_ns, r_m, epoch_ns)}
+    epoch = _iso(epoch_ns)  # to the millisecond: the sample times count from the epoch as written
+    return {"epoch": epoch, "referenceFrame": "FIXED", "interpolationAlgorithm": "LAGRANGE",
+            "interpolationDegree": 5, "cartesian": _cartesian(t_ns, r_m, to_ns(epoch))}
 
 
-def export_span(view, start_ns: int | None = None, stop_ns: int | None = None) -> tuple[int, int]:
+def export_span(record: RunRecord, start_ns: int | None = None, stop_ns: int | None = None) -> tuple[int, int]:
     """The span to export: as given, else the whole run when it is at most ``DEFAULT_SPAN_DAYS`` long,
     else ``DEFAULT_SPAN_DAYS`` from a day before the first launch (or from the start)."""
     span = int(DEFAULT_SPAN_DAYS * NS_PER_DAY)
     if start_ns is None:
-        launches = [f.launch_ns for f in view.flights.values() if f.launch_ns is not None]
-        start_ns = view.start_ns
-        if view.end_ns - view.start_ns > span and launches:
-            start_ns = max(view.start_ns, min(launches) - NS_PER_DAY)
-    t0 = max(view.start_ns, start_ns)
-    t1 = min(view.end_ns, t0 + span if stop_ns is None else stop_ns)
+        launches = [f.launch_ns for f in record.trips().values() if f.launch_ns is not None]
+        start_ns = record.start_ns
+        if record.end_ns - record.start_ns > span and launches:
+            start_ns = max(record.start_ns, min(launches) - NS_PER_DAY)
+    t0 = max(record.start_ns, start_ns)
+    t1 = min(record.end_ns, t0 + span if stop_ns is None else stop_ns)
     return t0, t1
 
 
-def build_czml(data: dict, *, variant: str | None = None, start_ns: int | None = None, stop_ns: int | None = None,
-               step_s: float = 60.0) -> list[dict]:
-    """The CZML document (a list of packets) of one variant of a run directory's data."""
-    sc = data["scenario"]
-    views = run_views(data)
-    if variant is None:
-        view = views[0]
-    else:
-        matches = [v for v in views if v.id == variant]
-        if not matches:
-            raise OrbopsError(f"no variant {variant!r} in this run: expected one of {', '.join(v.id for v in views)}")
-        view = matches[0]
-    t0, t1 = export_span(view, start_ns, stop_ns)
+def build_czml(run_dir: RunDir, *, variant: str | None = None, start_ns: int | None = None,
+               stop_ns: int | None = None, step_s: float = 60.0) -> list[dict]:
+    """The CZML document (a list of packets) of one variant of a run directory."""
+    sc = run_dir.scenario
+    record = run_dir.record(variant)
+    t0, t1 = export_span(record, start_ns, stop_ns)
     if t1 <= t0:
-        raise OrbopsError(f"empty export span {_iso(t0)} to {_iso(t1)}: the run covers {_iso(view.start_ns)} to "
-                          f"{_iso(view.end_ns)}")
-    missing = [f for f in sc["element_files"] if not Path(f).exists()]
-    if missing:
-        raise OrbopsError(f"the run's element file(s) {', '.join(missing)} are gone: CZML positions need them")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        catalog = load_catalog(*sc["element_files"])
-    orbits = Orbits(catalog, [s["object"] for s in sc["stations"]], max_age_days=None)
-    doc = [{"id": "document", "name": f"{sc['name']} ({view.name})", "version": "1.0",
+        raise OrbopsError(f"empty export span {_iso(t0)} to {_iso(t1)}: the run covers {_iso(record.start_ns)} to "
+                          f"{_iso(record.end_ns)}")
+    orbits = Orbits(sc.catalog, [s.object for s in sc.stations], max_age_days=None)
+    doc = [{"id": "document", "name": f"{sc.name} ({record.variant_name})", "version": "1.0",
             "clock": {"interval": _interval(t0, t1), "currentTime": _iso(t0), "multiplier": 60,
                       "range": "LOOP_STOP", "step": "SYSTEM_CLOCK_MULTIPLIER"}}]
     grid = _grid(t0, t1, step_s)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        r_all, _, _ = orbits.itrs(np.arange(len(sc["stations"])), grid[None, :])
+        r_all, _, _ = orbits.itrs(np.arange(len(sc.stations)), grid[None, :])
+    shown = record.station_ids()
     station_ids = {}
-    for k, s in enumerate(sc["stations"]):
-        if s["id"] not in view.station_ids():
+    for k, s in enumerate(sc.stations):
+        if s.id not in shown:
             continue
-        pid = f"station/{s['id']}"
-        station_ids[s["id"]] = (pid, k)
+        pid = f"station/{s.id}"
+        station_ids[s.id] = (pid, k)
         doc.append({
-            "id": pid, "name": s["name"] or s["id"], "availability": _interval(t0, t1),
-            "description": f"{s['name'] or s['id']} (object {s['object']}), crew capacity {s['crew_capacity']}",
-            "label": {"text": s["name"] or s["id"], "font": "13pt sans-serif", "pixelOffset": {"cartesian2": [12, 0]},
+            "id": pid, "name": s.name, "availability": _interval(t0, t1),
+            "description": f"{s.name} (object {s.object}), crew capacity {s.crew_capacity}",
+            "label": {"text": s.name, "font": "13pt sans-serif", "pixelOffset": {"cartesian2": [12, 0]},
                       "fillColor": {"rgba": [255, 255, 255, 255]}},
             "point": {"pixelSize": 9, "color": {"rgba": [255, 255, 0, 255]}},
             "path": {"show": True, "leadTime": 2800, "trailTime": 2800, "resolution": 60, "width": 1,
                      "material": {"solidColor": {"color": {"rgba": [255, 255, 0, 160]}}}},
             "position": _sampled(grid, r_all[k] * 1000.0, t0),
         })
-    classes = {c["id"]: c for c in sc["vehicle_classes"]}
-    class_of = {v["serial"]: v["vehicle_class"] for v in sc["vehicles"]}
-    ports = {p["id"]: p for p in sc["spaceports"]}
-    zones = {z["id"]: z["zone"] for z in sc["landing_sites"]}
-    windows = {w["mission"]: w for w in view.windows_used}
-    for n, (serial, flight) in enumerate(sorted(view.flights.items(), key=lambda kv: (kv[1].launch_ns or 0, kv[0]))):
-        if flight.station not in station_ids:
+    class_of = {v.serial: sc.lookup("vehicle_classes", v.vehicle_class) for v in sc.vehicles}
+    windows = {w.mission: w.window for w in record.windows_used}
+    docked = record.docked_intervals()
+    trips = record.trips()
+    for n, (serial, trip) in enumerate(sorted(trips.items(), key=lambda kv: (kv[1].launch_ns or 0, kv[0]))):
+        if trip.station not in station_ids:
             continue
-        pid_station, obj = station_ids[flight.station]
-        begin = flight.launch_ns if flight.launch_ns is not None else view.start_ns
-        end = flight.landing_ns if flight.landing_ns is not None else view.end_ns
+        pid_station, obj = station_ids[trip.station]
+        begin = trip.launch_ns if trip.launch_ns is not None else record.start_ns
+        end = trip.landing_ns if trip.landing_ns is not None else record.end_ns
         if end <= t0 or begin >= t1:
             continue
-        vc = classes[class_of[serial]]
-        pieces = _vehicle_positions(view, flight, vc, ports, zones, windows.get(flight.mission), orbits, obj,
-                                    pid_station, max(begin, t0), min(end, t1), step_s)
+        vc = class_of[serial]
+        pieces = _vehicle_positions(sc, docked, trip, vc, windows.get(trip.mission), orbits, obj, pid_station,
+                                    max(begin, t0), min(end, t1), step_s)
         if not pieces:
             continue
         color = _COLORS[n % len(_COLORS)]
-        crew = ", ".join(flight.crew_up) or "uncrewed"
+        crew = ", ".join(trip.crew_up) or "uncrewed"
         doc.append({
             "id": f"vehicle/{serial}", "name": serial, "availability": _interval(max(begin, t0), min(end, t1)),
-            "description": f"{serial} ({vc['name'] or vc['id']}), mission {flight.mission}; crew up: {crew}",
+            "description": f"{serial} ({vc.name}), mission {trip.mission}; crew up: {crew}",
             "label": {"text": serial, "font": "11pt sans-serif", "pixelOffset": {"cartesian2": [10, 14]},
                       "fillColor": {"rgba": color}},
             "point": {"pixelSize": 6, "color": {"rgba": color}},
@@ -154,21 +141,20 @@ def build_czml(data: dict, *, variant: str | None = None, start_ns: int | None =
     return doc
 
 
-def _vehicle_positions(view, flight, vc, ports, zones, window, orbits, obj, station_pid, a_ns, b_ns,
-                       step_s) -> list[dict]:
+def _vehicle_positions(sc, docked, trip, vc, window, orbits, obj, station_pid, a_ns, b_ns, step_s) -> list[dict]:
     """Interval pieces of a vehicle's position within ``[a_ns, b_ns]``."""
     pieces = []
-    docked = [iv for iv in view.docked if iv.vehicle == flight.vehicle]
-    dock_ns = flight.docking_ns if flight.docking_ns is not None else (docked[0].start_ns if docked else None)
-    if flight.launch_ns is not None and window is not None:
-        site = ports[vc["spaceport"]]["site"]["site"]
-        planned = to_ns(window["docking_utc"]) if window.get("docking_utc") else None
-        end = dock_ns if dock_ns is not None else (planned or flight.landing_ns or flight.launch_ns)
+    docked = [iv for iv in docked if iv.vehicle == trip.vehicle]
+    dock_ns = trip.docking_ns if trip.docking_ns is not None else (docked[0].start_ns if docked else None)
+    if trip.launch_ns is not None and window is not None:
+        site = sc.lookup("spaceports", vc.spaceport).site.site
+        planned = window.docking_ns
+        end = dock_ns if dock_ns is not None else (planned or trip.landing_ns or trip.launch_ns)
         end = min(end, planned) if planned is not None else end
-        if flight.failed:
-            end = flight.launch_ns + int(round(vc["ascent"]["ascent_s"] * 1e9))
-        t, r = approach_path(orbits, obj, site_of(site), flight.launch_ns,
-                             max(end, flight.launch_ns + 1), ascent=ascent_of(vc), step_s=min(step_s, 30.0))
+        if trip.failed:
+            end = trip.launch_ns + int(round(vc.ascent.ascent_s * 1e9))
+        t, r = approach_path(orbits, obj, site, trip.launch_ns, max(end, trip.launch_ns + 1), ascent=vc.ascent,
+                             step_s=min(step_s, 30.0))
         keep = (t >= a_ns) & (t <= b_ns)
         if keep.sum() >= 2:
             r_itrs = teme_to_itrs(r[keep], t[keep].astype("datetime64[ns]")) * 1000.0
@@ -177,20 +163,19 @@ def _vehicle_positions(view, flight, vc, ports, zones, window, orbits, obj, stat
         lo, hi = max(iv.start_ns, a_ns), min(iv.end_ns, b_ns)
         if hi > lo:
             pieces.append({"interval": _interval(lo, hi), "reference": f"{station_pid}#position"})
-    if flight.undocking_ns is not None and flight.landing_ns is not None:
-        descent = max(flight.undocking_ns, flight.landing_ns - int(DESCENT_S * 1e9))
-        lo, hi = max(flight.undocking_ns, a_ns), min(descent, b_ns)
+    if trip.undocking_ns is not None and trip.landing_ns is not None:
+        descent = max(trip.undocking_ns, trip.landing_ns - int(DESCENT_S * 1e9))
+        lo, hi = max(trip.undocking_ns, a_ns), min(descent, b_ns)
         if hi > lo:
             pieces.append({"interval": _interval(lo, hi), "reference": f"{station_pid}#position"})
-        zone = zones.get(vc.get("landing") or "")
-        if zone is not None and descent < b_ns and flight.landing_ns > a_ns:
-            t = _grid(descent, flight.landing_ns, min(step_s, 60.0))
+        zone = sc.lookup("landing_sites", vc.landing).zone if vc.landing else None
+        if zone is not None and descent < b_ns and trip.landing_ns > a_ns:
+            t = _grid(descent, trip.landing_ns, min(step_s, 60.0))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 r0 = orbits.itrs(np.array([obj]), np.array([[descent]]))[0][0, 0]
-            z = zone["site"]
-            r1 = geodetic_to_ecef(z["lat_deg"], z["lon_deg"], z["alt_km"])
-            f = ((t - descent) / max(1, flight.landing_ns - descent))[:, None]
+            r1 = zone.site.ecef_km
+            f = ((t - descent) / max(1, trip.landing_ns - descent))[:, None]
             u0, u1 = r0 / np.linalg.norm(r0), r1 / np.linalg.norm(r1)
             direction = (1 - f) * u0 + f * u1
             direction /= np.linalg.norm(direction, axis=1, keepdims=True)

@@ -1,26 +1,26 @@
 """The run report: one self-contained, offline HTML file (plots embedded) plus each plot as PNG beside it.
 
-Built from the run directory alone (``orbops report RUN_DIR`` rebuilds it);
-the approach maps also need the scenario's element files, and are left out
-with a note when those are gone.
+Built from the run directory alone (``orbops report RUN_DIR`` rebuilds it,
+wherever the directory was moved): its run records, and the scenario with
+its element sets reloaded from the copies the directory keeps.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..elements import load_catalog
 from ..frames import ecef_to_geodetic, teme_to_itrs
 from ..geometry import OneObject, Orbits, ground_tracks, split_antimeridian
-from .approach import approach_path
+from ..ops import Scenario
+from ..sim import RunRecord
 from ..timescales import format_utc
+from .approach import approach_path
 from .atomic import atomic_write_text
 from .html import CSS, Images, escape as _e, slug as _slug, table as _table
 from .maps import TRACK_COLORS
 from .plots import plt
 from .rundir import read_run_dir
 from .runplots import plot_approach, plot_crew_seats, plot_ports
-from .runview import VariantView, ascent_of, run_views, site_of, to_ns
 
 __all__ = ["build_report", "REPORT_FILE", "approaches"]
 
@@ -28,11 +28,11 @@ REPORT_FILE = "report.html"
 MAX_MAPPED_LAUNCHES = 4
 MAPPED_ORBITS = 3.0
 
-def answer_rows(views: list[VariantView], station_names: dict) -> tuple[list[str], list[list[str]]]:
+def answer_rows(records: list[RunRecord], station_names: dict) -> tuple[list[str], list[list[str]]]:
     """The header's numbers: one column per variant (and station, where several are crewed)."""
-    cols = [(v, sid) for v in views for sid in v.station_ids()]
+    cols = [(v, sid) for v in records for sid in v.station_ids()]
     multi = len({sid for _, sid in cols}) > 1
-    header = ["", *[f"{v.name}" + (f" ({station_names.get(sid, sid)})" if multi else "") for v, sid in cols]]
+    header = ["", *[f"{v.variant_name}" + (f" ({station_names.get(sid, sid)})" if multi else "") for v, sid in cols]]
 
     def cell(v, sid, key):
         st = v.metrics["stations"][sid]
@@ -56,95 +56,78 @@ def answer_rows(views: list[VariantView], station_names: dict) -> tuple[list[str
     return header, rows
 
 
-def approaches(view: VariantView, scenario: dict, orbits: Orbits | None, *, limit: int = MAX_MAPPED_LAUNCHES,
+def approaches(record: RunRecord, scenario: Scenario, orbits: Orbits, *, limit: int = MAX_MAPPED_LAUNCHES,
                orbits_shown: float = MAPPED_ORBITS, step_s: float = 30.0) -> list[dict]:
     """Ground tracks of the first ``limit`` launches: the chaser's approach path and the station's track
     over the same span (the first ``orbits_shown`` revolutions after launch at most)."""
-    if orbits is None:
-        return []
-    missions = {m["id"]: m for m in scenario["missions"]}
-    classes = {c["id"]: c for c in scenario["vehicle_classes"]}
-    ports = {p["id"]: p for p in scenario["spaceports"]}
-    stations = {s["id"]: s for s in scenario["stations"]}
+    missions = {m.id: m for m in scenario.missions}
+    trips = record.trips()
     out = []
-    for w in view.windows_used[:limit]:
-        m = missions.get(w["mission"])
-        if m is None or w.get("docking_utc") is None:
+    for choice in record.windows_used[:limit]:
+        m, w = missions.get(choice.mission), choice.window
+        if m is None or w.docking_ns is None:
             continue
-        vc = classes[w["vehicle_class"]]
-        site = site_of(ports[vc["spaceport"]]["site"]["site"])
-        obj = orbits.index(stations[m["station"]]["object"])
-        launch, dock = to_ns(w["launch_utc"]), to_ns(w["docking_utc"])
-        flight = next((f for f in view.flights.values() if f.mission == m["id"]), None)
-        ascent = ascent_of(vc)
+        vc = scenario.lookup("vehicle_classes", choice.vehicle_class)
+        site = scenario.lookup("spaceports", vc.spaceport).site.site
+        station = scenario.lookup("stations", m.station)
+        obj = orbits.index(station.object)
+        launch, dock = w.launch_ns, w.docking_ns
+        trip = next((f for f in trips.values() if f.mission == m.id), None)
         one = OneObject(orbits, obj)
         period_ns = 86400e9 / float(orbits.catalog.mean_motion_rev_day[one.set_row_at(launch)])
         end = min(dock, launch + int(orbits_shown * period_ns))
-        if flight is not None and flight.failed:
-            end = launch + int(round(ascent.ascent_s * 1e9))
-        t, r = approach_path(orbits, obj, site, launch, dock, ascent=ascent, step_s=step_s)
+        failed = bool(trip and trip.failed)
+        if failed:
+            end = launch + int(round(vc.ascent.ascent_s * 1e9))
+        t, r = approach_path(orbits, obj, site, launch, dock, ascent=vc.ascent, step_s=step_s)
         keep = t <= end
         t, r = t[keep], r[keep]
         lat, lon, _ = ecef_to_geodetic(teme_to_itrs(r, t.astype("datetime64[ns]")))
         station_track = ground_tracks(one, t)[0]
-        out.append({"label": m.get("name") or m["id"], "mission": m["id"], "station_name": stations[m["station"]]["id"],
+        out.append({"label": m.name, "mission": m.id, "station_name": station.id,
                     "chaser": split_antimeridian(lon, lat), "station": station_track.segments(),
-                    "launch_utc": w["launch_utc"], "failed": bool(flight and flight.failed)})
+                    "launch_utc": format_utc(launch, 1), "failed": failed})
     return out
-
-
-def _orbits_for(scenario: dict) -> tuple[Orbits | None, str]:
-    files = list(scenario["element_files"])
-    missing = [f for f in files if not Path(f).exists()]
-    if missing:
-        return None, f"approach maps left out: element file(s) {', '.join(missing)} not found"
-    import warnings
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        catalog = load_catalog(*files)
-        orbits = Orbits(catalog, [s["object"] for s in scenario["stations"]], max_age_days=None)
-    return orbits, ""
 
 
 def build_report(run_dir: str | Path, *, maps: bool = True) -> Path:
     """Write ``report.html`` (and its PNGs) into ``run_dir``; returns the report's path."""
     run_dir = Path(run_dir)
-    data = read_run_dir(run_dir)
-    sc = data["scenario"]
-    views = run_views(data)
+    rd = read_run_dir(run_dir)
+    sc, records = rd.scenario, rd.records
     images = Images(run_dir)
-    names = {s["id"]: s["name"] or s["id"] for s in sc["stations"]}
-    capacity = {s["id"]: s["crew_capacity"] for s in sc["stations"]}
-    classes = {v["serial"]: v["vehicle_class"] for v in sc["vehicles"]}
-    orbits, map_note = _orbits_for(sc) if maps else (None, "approach maps not requested")
-    parts = [f"<h1>{_e(sc['name'])}</h1>"]
-    if sc.get("question"):
-        parts.append(f'<p class="question">{_e(sc["question"])}</p>')
-    parts.append(f'<p class="note">{_e(format_utc(to_ns(sc["start"])))} to {_e(format_utc(to_ns(sc["end"])))}; '
-                 f'seed {data["run"]["seed"]}; orbops {data["run"]["orbops_version"]}; scenario file '
-                 f'{_e(data["run"]["scenario_file"])}. Every launch, docking and landing time below is computed '
+    names = {s.id: s.name for s in sc.stations}
+    capacity = {s.id: s.crew_capacity for s in sc.stations}
+    classes = {v.serial: v.vehicle_class for v in sc.vehicles}
+    orbits = Orbits(sc.catalog, [s.object for s in sc.stations], max_age_days=None) if maps else None
+    parts = [f"<h1>{_e(sc.name)}</h1>"]
+    if sc.question:
+        parts.append(f'<p class="question">{_e(sc.question)}</p>')
+    parts.append(f'<p class="note">{_e(format_utc(sc.start))} to {_e(format_utc(sc.end))}; '
+                 f'seed {rd.run["seed"]}; orbops {rd.run["orbops_version"]}; scenario file '
+                 f'{_e(rd.run["scenario_file"])}. Every launch, docking and landing time below is computed '
                  "from the stations' element sets and the site geometry.</p>")
-    header, rows = answer_rows(views, names)
+    header, rows = answer_rows(records, names)
     parts += ["<h2>Answer in numbers</h2>", _table(header, rows, numeric=range(1, len(header)))]
-    studies = views[0].metrics.get("plane_studies", []) if views else []
+    studies = records[0].plane_studies if records else []
     if studies:
         parts.append("<h3>Plane studies</h3>")
         parts.append(_table(["study", "from", "to", "feasible", "finding"],
                             [[_e(s["id"]), _e(s["from"]), _e(s["to"]),
                               '<span class="good">yes</span>' if s["feasible"] else '<span class="bad">no</span>',
                               _e(s["reason"])] for s in studies]))
-    for v in views:
-        slug = _slug(v.id)
-        parts.append(f"<h2>{_e(v.name)}</h2>")
+    for v in records:
+        slug = _slug(v.variant_id)
+        parts.append(f"<h2>{_e(v.variant_name)}</h2>")
         for sid in v.station_ids():
-            n_ports = len({iv.port for iv in v.docked if iv.station == sid})
+            n_ports = len({iv.port for iv in v.docked_intervals() if iv.station == sid})
             fig, ax = plt.subplots(figsize=(11, 1.6 + 0.45 * n_ports), layout="constrained")
             plot_ports(ax, v, sid, names.get(sid, sid), classes)
-            parts.append(images.add(fig, f"report-{slug}-{_slug(sid)}-ports.png", f"vehicles per port, {v.name}"))
+            parts.append(images.add(fig, f"report-{slug}-{_slug(sid)}-ports.png", f"vehicles per port, {v.variant_name}"))
             fig, ax = plt.subplots(figsize=(11, 3.2), layout="constrained")
             plot_crew_seats(ax, v, sid, names.get(sid, sid), capacity.get(sid))
-            parts.append(images.add(fig, f"report-{slug}-{_slug(sid)}-crew.png", f"crew and seats, {v.name}"))
-        found = approaches(v, sc, orbits)
+            parts.append(images.add(fig, f"report-{slug}-{_slug(sid)}-crew.png", f"crew and seats, {v.variant_name}"))
+        found = approaches(v, sc, orbits) if orbits is not None else []
         if found:
             ncol = 1 if len(found) == 1 else 2
             nrow = (len(found) + ncol - 1) // ncol
@@ -160,17 +143,17 @@ def build_report(run_dir: str | Path, *, maps: bool = True) -> Path:
             for ax in list(axes.flat)[len(found):]:
                 ax.set_visible(False)
             more = len(v.windows_used) - len(found)
-            fig.suptitle(f"Launches and approaches ({v.name}): up to the first {MAPPED_ORBITS:g} revolutions"
+            fig.suptitle(f"Launches and approaches ({v.variant_name}): up to the first {MAPPED_ORBITS:g} revolutions"
                          + (f"; {more} later launch(es) not drawn" if more > 0 else ""), fontsize=10)
-            parts.append(images.add(fig, f"report-{slug}-approaches.png", f"approach ground tracks, {v.name}"))
-        elif map_note:
-            parts.append(f'<p class="note">{_e(map_note)}</p>')
+            parts.append(images.add(fig, f"report-{slug}-approaches.png", f"approach ground tracks, {v.variant_name}"))
+        elif orbits is None:
+            parts.append('<p class="note">approach maps not requested</p>')
         parts.append("<h3>Launch windows considered and used</h3>")
         parts.append(_windows_table(v))
-        parts.append(f"<details><summary>Event timeline ({len(v.rows)} events)</summary>{_timeline_table(v)}"
+        parts.append(f"<details><summary>Event timeline ({len(v.events)} events)</summary>{_timeline_table(v)}"
                      "</details>")
     page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{_e(sc['name'])} - orbops report</title><style>{CSS}</style></head><body>"
+            f"<title>{_e(sc.name)} - orbops report</title><style>{CSS}</style></head><body>"
             + "\n".join(parts)
             + '<p class="note">Made by orbops. Plots are also saved as PNG files beside this report: '
             + ", ".join(_e(f) for f in images.files) + ".</p></body></html>\n")
@@ -182,44 +165,40 @@ def build_report(run_dir: str | Path, *, maps: bool = True) -> Path:
     return path
 
 
-def _places(sc: dict, view: VariantView) -> list:
+def _places(sc: Scenario, record: RunRecord) -> list:
     """Launch sites and landing zones the variant's flights used: ``(name, Site, marker)``."""
-    used_classes = {w["vehicle_class"] for w in view.windows_used}
-    classes = {c["id"]: c for c in sc["vehicle_classes"]}
     out, seen = [], set()
-    for cid in sorted(used_classes):
-        vc = classes[cid]
-        port = next(p for p in sc["spaceports"] if p["id"] == vc["spaceport"])
-        s = port["site"]["site"]
-        if ("^", s["name"]) not in seen:
-            seen.add(("^", s["name"]))
-            out.append((s["name"].split(" (")[0], site_of(s), "^"))
-        if vc.get("landing"):
-            zone = next(z for z in sc["landing_sites"] if z["id"] == vc["landing"])["zone"]
-            z = zone["site"]
-            if ("s", z["name"]) not in seen:
-                seen.add(("s", z["name"]))
-                out.append((zone["name"].split(",")[0].split(" (")[0], site_of(z), "s"))
+    for cid in sorted({w.vehicle_class for w in record.windows_used}):
+        vc = sc.lookup("vehicle_classes", cid)
+        site = sc.lookup("spaceports", vc.spaceport).site.site
+        if ("^", site.name) not in seen:
+            seen.add(("^", site.name))
+            out.append((site.name.split(" (")[0], site, "^"))
+        if vc.landing:
+            zone = sc.lookup("landing_sites", vc.landing).zone
+            if ("s", zone.site.name) not in seen:
+                seen.add(("s", zone.site.name))
+                out.append((zone.name.split(",")[0].split(" (")[0], zone.site, "s"))
     return out
 
 
-def _windows_table(v: VariantView) -> str:
+def _windows_table(v: RunRecord) -> str:
     rows = []
-    for w in v.windows_considered:
-        rv = w.get("rendezvous_s")
-        outcome = w["outcome"]
-        cls = "good" if outcome == "used" else "bad"
-        rows.append([_e(w["mission"]), f'<span class="{cls}">{_e(outcome)}</span>', _e(w["site"]),
-                     _e(w["inplane_utc"]), _e(w["launch_utc"]), _e(w["direction"]), f"{w['azimuth_deg']:.1f}",
-                     f"{w['phase_deg']:.1f}", _e(w["profile"] or ""), "" if rv is None else f"{rv / 3600:.2f}",
-                     _e(w.get("docking_utc") or "")])
+    for choice in v.windows_considered:
+        w = choice.window
+        cls = "good" if choice.outcome == "used" else "bad"
+        rows.append([_e(choice.mission), f'<span class="{cls}">{_e(choice.outcome)}</span>', _e(w.site),
+                     _e(format_utc(w.inplane_ns, 1)), _e(format_utc(w.launch_ns, 1)), _e(w.direction),
+                     f"{w.azimuth_deg:.1f}", f"{w.phase_deg:.1f}", _e(w.profile or ""),
+                     "" if w.rendezvous_s is None else f"{w.rendezvous_s / 3600:.2f}",
+                     _e("" if w.docking_ns is None else format_utc(w.docking_ns, 1))])
     if not rows:
         return '<p class="note">No launch in this variant.</p>'
     return _table(["mission", "outcome", "site", "in-plane (UTC)", "launch (UTC)", "branch", "azimuth (deg)",
                    "phase (deg)", "profile", "rendezvous (h)", "docking (UTC)"], rows, numeric=(6, 7, 9))
 
 
-def _timeline_table(v: VariantView) -> str:
-    rows = [[_e(r["time_utc"]), _e(r["event"]), _e(r["subject"]), _e(r["station"]), _e(r["port"]),
-             _e(r["vehicle"]), _e(r["crew"].replace(";", ", ")), _e(r["detail"])] for r in v.rows]
+def _timeline_table(v: RunRecord) -> str:
+    rows = [[_e(v.iso(e.time_s)), _e(e.kind), _e(e.subject), _e(e.station), _e(e.port), _e(e.vehicle),
+             _e(", ".join(e.crew)), _e(e.detail)] for e in v.events]
     return _table(["time (UTC)", "event", "subject", "station", "port", "vehicle", "crew", "detail"], rows)

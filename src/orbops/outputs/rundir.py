@@ -1,12 +1,19 @@
-"""The run directory: timeline, metrics, windows and the resolved scenario, written atomically.
+"""The run directory: the run records and their views, with copies of the inputs, written atomically.
 
 Files (documented in the README, stable):
-- ``timeline.csv`` and ``timeline.jsonl``: one row per event (``orbops.sim.TIMELINE_FIELDS``), all variants;
+- ``record.json``: every variant's :class:`~orbops.sim.RunRecord` (typed events, state histories, windows);
+  the other files are views of it;
+- ``timeline.csv`` and ``timeline.jsonl``: one row per event (``orbops.sim.TIMELINE_FIELDS``), all variants
+  (crew joined with ``;`` in the CSV, a list in the JSON lines);
 - ``metrics.json``: per variant, per station and per mission (``orbops.sim.metrics``);
 - ``windows.json``: per variant, the launch windows each launch ``used`` and every window ``considered``
   (used, or passed over and why);
-- ``scenario.json``: the scenario as run, every default filled in;
-- ``run.json``: what produced the directory (orbops version, seed, whether uncertainty was drawn, variants).
+- ``scenario.json``: the scenario as run, every default filled in, its files named as the scenario writes
+  them (relative to it) with their SHA-256;
+- ``scenario.toml`` and ``inputs/``: the scenario file and the files it reads, copied, so the directory
+  rebuilds its report and CZML wherever it is moved;
+- ``run.json``: what produced the directory (orbops version, seed, whether uncertainty was drawn, variants,
+  the copied inputs).
 """
 
 from __future__ import annotations
@@ -15,25 +22,34 @@ import csv
 import dataclasses
 import io
 import json
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ..version import __version__
-from ..sim import TIMELINE_FIELDS, Run
+from ..elements import elements_digest
+from ..errors import OrbopsError, ScenarioError
+from ..ops import Scenario
+from ..scenarios import load_scenario
+from ..sim import TIMELINE_FIELDS, RunRecord
 from ..timescales import format_utc
-from .atomic import atomic_write_text
+from ..version import __version__
+from .atomic import atomic_path, atomic_write_text
 
-__all__ = ["write_run_dir", "read_run_dir", "scenario_as_dict", "RUN_FILES"]
+__all__ = ["write_run_dir", "read_run_dir", "scenario_as_dict", "RunDir", "RUN_FILES", "RECORD_FORMAT"]
 
-RUN_FILES = ("timeline.csv", "timeline.jsonl", "metrics.json", "windows.json", "scenario.json", "run.json")
+RUN_FILES = ("record.json", "timeline.csv", "timeline.jsonl", "metrics.json", "windows.json", "scenario.json",
+             "scenario.toml", "run.json")
+RECORD_FORMAT = "orbops-run-record/1"
+INPUTS = "inputs"
 
 
 def _plain(value):
     if isinstance(value, np.datetime64):
         return format_utc(value)
     if dataclasses.is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.compare}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
@@ -43,44 +59,115 @@ def _plain(value):
     return value
 
 
-def scenario_as_dict(scenario) -> dict:
-    """The resolved scenario as plain JSON data."""
-    return _plain(scenario)
+def scenario_as_dict(scenario: Scenario) -> dict:
+    """The resolved scenario as plain JSON data; its files as written (relative to it), with their SHA-256."""
+    out = _plain(scenario)
+    out["sources"] = [{"kind": s.kind, "path": s.written, "sha256": s.sha256} for s in scenario.sources]
+    return out
 
 
 def _dumps(obj) -> str:
     return json.dumps(obj, indent=2, sort_keys=False, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_run_dir(out: str | Path, runs: list[Run]) -> Path:
-    """Write every file of the run directory ``out`` (created if needed); returns its path."""
+def _copy_inputs(out: Path, scenario: Scenario) -> list[dict]:
+    """Copy the scenario's files into ``out/inputs`` (each atomically); returns their entries for run.json."""
+    entries = []
+    for k, s in enumerate(scenario.sources):
+        copy = Path(INPUTS) / f"{k:02d}-{Path(s.path).name}"
+        src, dst = Path(s.path), out / copy
+        if src.is_dir():
+            if dst.exists():
+                shutil.rmtree(dst)
+            tmp = dst.with_name(dst.name + ".part")
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.copytree(src, tmp)
+            tmp.rename(dst)
+        else:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_path(dst) as tmp:
+                shutil.copyfile(src, tmp)
+        if elements_digest(dst) != s.sha256:
+            raise OrbopsError(f"{s.path} changed while the scenario ran (SHA-256 differs): run it again")
+        entries.append({"kind": s.kind, "path": s.written, "copy": copy.as_posix(), "sha256": s.sha256})
+    return entries
+
+
+def write_run_dir(out: str | Path, records: list[RunRecord], scenario: Scenario) -> Path:
+    """Write every file of the run directory ``out`` (created if needed) for the runs of ``scenario``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    rows = [row for run in runs for row in run.rows()]
+    inputs = _copy_inputs(out, scenario)
+    atomic_write_text(out / "scenario.toml", Path(scenario.source).read_text(encoding="utf-8"))
+    atomic_write_text(out / "record.json", json.dumps(
+        {"format": RECORD_FORMAT, "variants": [r.as_dict() for r in records]}, ensure_ascii=False,
+        allow_nan=False, separators=(",", ":")) + "\n")
+    rows = [row for run in records for row in run.rows()]
     buf = io.StringIO()
     writer = csv.DictWriter(buf, TIMELINE_FIELDS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     atomic_write_text(out / "timeline.csv", buf.getvalue())
-    atomic_write_text(out / "timeline.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-    atomic_write_text(out / "metrics.json", _dumps({"variants": [run.metrics for run in runs]}))
-    atomic_write_text(out / "windows.json", _dumps({run.variant.id: {"used": run.windows,
-                                                                     "considered": run.windows_considered}
-                                                    for run in runs}))
-    scenario = runs[0].scenario
+    atomic_write_text(out / "timeline.jsonl", "".join(
+        json.dumps(dict(row, crew=list(e.crew)), ensure_ascii=False) + "\n"
+        for run in records for row, e in zip(run.rows(), run.events)))
+    atomic_write_text(out / "metrics.json", _dumps({"variants": [run.metrics for run in records]}))
+    atomic_write_text(out / "windows.json", _dumps({run.variant_id: {
+        "used": [w.used_row() for w in run.windows_used],
+        "considered": [w.considered_row(run.iso) for w in run.windows_considered]} for run in records}))
     atomic_write_text(out / "scenario.json", _dumps(scenario_as_dict(scenario)))
     atomic_write_text(out / "run.json", _dumps({
         "orbops_version": __version__, "scenario_file": scenario.source, "scenario": scenario.name,
-        "seed": runs[0].seed, "stochastic": runs[0].stochastic, "variants": [{"id": r.variant.id, "name": r.variant.name} for r in runs],
-        "files": list(RUN_FILES)}))
+        "seed": records[0].seed, "stochastic": records[0].stochastic,
+        "variants": [{"id": r.variant_id, "name": r.variant_name} for r in records],
+        "inputs": inputs, "files": list(RUN_FILES)}))
     return out
 
 
-def read_run_dir(path: str | Path) -> dict:
-    """The run directory's data: ``run``, ``metrics``, ``windows``, ``scenario`` (dicts) and ``timeline`` (rows)."""
+@dataclass
+class RunDir:
+    """A run directory read back: what made it (``run.json``), the scenario (reloaded from its copies, with its
+    catalog) and the run records, one per variant."""
+
+    path: Path
+    run: dict
+    scenario: Scenario
+    records: list[RunRecord]
+
+    def record(self, variant: str | None = None) -> RunRecord:
+        """The record of ``variant`` (default: the first)."""
+        if variant is None:
+            return self.records[0]
+        for r in self.records:
+            if r.variant_id == variant:
+                return r
+        raise OrbopsError(f"no variant {variant!r} in {self.path}: expected one of "
+                          f"{', '.join(r.variant_id for r in self.records)}")
+
+
+def read_run_dir(path: str | Path) -> RunDir:
+    """Read a run directory (wherever it was moved): its records and its scenario, checked against the
+    SHA-256 of every copied input."""
     path = Path(path)
-    data = {name: json.loads((path / f"{name}.json").read_text(encoding="utf-8"))
-            for name in ("run", "metrics", "windows", "scenario")}
-    with open(path / "timeline.csv", newline="", encoding="utf-8") as fh:
-        data["timeline"] = list(csv.DictReader(fh))
-    return data
+    missing = [name for name in ("run.json", "record.json", "scenario.toml") if not (path / name).is_file()]
+    if missing:
+        raise OrbopsError(f"{path} is not a run directory of this orbops (no {', '.join(missing)}): make one "
+                          "with orbops run")
+    run = json.loads((path / "run.json").read_text(encoding="utf-8"))
+    files = {}
+    for entry in run.get("inputs", []):
+        copy = path / entry["copy"]
+        if not copy.exists():
+            raise OrbopsError(f"{copy} is missing: the run directory is incomplete (copy all of it)")
+        if elements_digest(copy) != entry["sha256"]:
+            raise OrbopsError(f"{copy} was changed after the run (SHA-256 differs from run.json)")
+        files[entry["path"]] = copy
+    try:
+        scenario = load_scenario(path / "scenario.toml", files=files)
+    except ScenarioError as exc:
+        raise OrbopsError(f"the scenario of {path} no longer loads (made by orbops {run.get('orbops_version')}):"
+                          f"\n" + "\n".join(exc.problems)) from None
+    data = json.loads((path / "record.json").read_text(encoding="utf-8"))
+    if data.get("format") != RECORD_FORMAT:
+        raise OrbopsError(f"{path / 'record.json'}: format {data.get('format')!r}, expected {RECORD_FORMAT!r}")
+    return RunDir(path, run, scenario, [RunRecord.from_dict(d) for d in data["variants"]])

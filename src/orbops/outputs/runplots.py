@@ -1,6 +1,6 @@
 """Plots of a run: vehicles per docking port (Gantt), crew aboard against lifeboat seats, approach maps.
 
-Each function draws on a given ``ax`` from a :class:`~orbops.outputs.runview.VariantView`
+Each function draws on a given ``ax`` from a :class:`~orbops.sim.RunRecord`
 and returns it; times are UTC on the x axis.
 """
 
@@ -11,7 +11,6 @@ import numpy as np
 
 from .maps import draw_places, draw_world
 from .plots import plt  # noqa: F401  (Agg backend selected there)
-from .runview import to_ns
 
 __all__ = ["plot_ports", "plot_crew_seats", "plot_approach", "date_num"]
 
@@ -27,20 +26,21 @@ def date_num(t_ns) -> np.ndarray:
     return mdates.date2num(t.astype("datetime64[ns]").astype("datetime64[us]"))
 
 
-def _time_axis(ax, view) -> None:
-    ax.set_xlim(date_num(view.start_ns), date_num(view.end_ns))
-    span_days = (view.end_ns - view.start_ns) / 86400e9
+def _time_axis(ax, record) -> None:
+    ax.set_xlim(date_num(record.start_ns), date_num(record.end_ns))
+    span_days = (record.end_ns - record.start_ns) / 86400e9
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y" if span_days > 1500 else "%Y-%m-%d"))
     ax.set_xlabel("date (UTC)")
 
 
-def plot_ports(ax, view, station_id: str, station_name: str = "", classes: dict | None = None):
+def plot_ports(ax, record, station_id: str, station_name: str = "", classes: dict | None = None):
     """Vehicles docked at each port over time; damaged spans hatched; launches, landings and
     contingencies marked. ``classes`` maps vehicle serial -> class id (for colours)."""
+    docked = record.docked_intervals()
     ports = []
-    for iv in view.docked:
+    for iv in docked:
         if iv.station == station_id and iv.port not in ports:
             ports.append(iv.port)
     rows = {p: k for k, p in enumerate(ports)}
@@ -48,8 +48,8 @@ def plot_ports(ax, view, station_id: str, station_name: str = "", classes: dict 
     class_ids = sorted(set((classes or {}).values()))
     colour = {c: _PALETTE[k % len(_PALETTE)] for k, c in enumerate(class_ids)}
     seen_classes = set()
-    span = max(1e-9, float(date_num(view.end_ns) - date_num(view.start_ns)))
-    for iv in view.docked:
+    span = max(1e-9, float(date_num(record.end_ns) - date_num(record.start_ns)))
+    for iv in docked:
         if iv.station != station_id:
             continue
         cls = (classes or {}).get(iv.vehicle, "")
@@ -65,18 +65,19 @@ def plot_ports(ax, view, station_id: str, station_name: str = "", classes: dict 
             seen_classes.add("damaged")
         if (x1 - x0) / span > 0.008 * len(iv.vehicle):  # label bars wide enough to hold it
             ax.text((x0 + x1) / 2, rows[iv.port], iv.vehicle, ha="center", va="center", fontsize=6.5, clip_on=True)
-    launches = [f for f in view.flights.values() if f.station == station_id and f.launch_ns is not None]
+    trips = record.trips().values()
+    launches = [f for f in trips if f.station == station_id and f.launch_ns is not None]
     if launches:
         ok = [f.launch_ns for f in launches if not f.failed]
         bad = [f.launch_ns for f in launches if f.failed]
         ax.plot(date_num(ok), [flights_row] * len(ok), "^", color="tab:green", ms=6, label="launch")
         if bad:
             ax.plot(date_num(bad), [flights_row] * len(bad), "X", color="tab:red", ms=8, label="launch failure")
-    landings = [f.landing_ns for f in view.flights.values() if f.station == station_id and f.landing_ns is not None]
+    landings = [f.landing_ns for f in trips if f.station == station_id and f.landing_ns is not None]
     if landings:
         ax.plot(date_num(landings), [flights_row] * len(landings), "v", color="tab:blue", ms=6, label="landing")
     shown = set()
-    for t, kind, st, text in view.marks:
+    for t, kind, st, text in record.marks():
         if st not in ("", station_id) or kind not in _MARK_STYLE:
             continue
         color, ls = _MARK_STYLE[kind]
@@ -85,35 +86,35 @@ def plot_ports(ax, view, station_id: str, station_name: str = "", classes: dict 
     ax.set_yticks(list(range(len(ports) + 1)), ports + ["launches / landings"])
     ax.set_ylim(-0.7, flights_row + 0.7)
     ax.invert_yaxis()
-    _time_axis(ax, view)
+    _time_axis(ax, record)
     ax.set_ylabel("docking port")
-    ax.set_title(f"{station_name or station_id}: vehicles per port ({view.name})")
+    ax.set_title(f"{station_name or station_id}: vehicles per port ({record.variant_name})")
     ax.grid(True, axis="x", alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
     return ax
 
 
-def plot_crew_seats(ax, view, station_id: str, station_name: str = "", capacity: int | None = None):
+def plot_crew_seats(ax, record, station_id: str, station_name: str = "", capacity: int | None = None):
     """Crew aboard and lifeboat seats (on docked, healthy, in-life vehicles) over time; gaps shaded."""
-    t, crew, seats = view.crew_series.get(station_id, (np.zeros(0), np.zeros(0), np.zeros(0)))
+    t, crew, seats = record.crew_series(station_id)
     x = date_num(t)
     ax.fill_between(x, seats, step="post", color="tab:green", alpha=0.25, lw=0, label="lifeboat seats")
     ax.step(x, seats, where="post", color="tab:green", lw=1.0)
     ax.step(x, crew, where="post", color="tab:blue", lw=1.8, label="crew aboard")
     if capacity:
         ax.axhline(capacity, color="gray", ls=":", lw=1, label=f"crew capacity ({capacity})")
-    for k, (a, b) in enumerate(view.lifeboat_gaps.get(station_id, [])):
+    for k, (a, b) in enumerate(record.lifeboat_gaps(station_id)):
         ax.axvspan(date_num(a), date_num(b), color="tab:red", alpha=0.25, lw=0,
                    label="crew without a seat home" if k == 0 else None)
-    for k, gap in enumerate(view.metrics["stations"].get(station_id, {}).get("presence_gaps", [])):
-        ax.axvspan(date_num(to_ns(gap["start_utc"])), date_num(to_ns(gap["end_utc"])), color="gray", alpha=0.25,
+    for k, (a, b) in enumerate(record.presence_gaps_s(station_id)):
+        ax.axvspan(date_num(record.ns(a)), date_num(record.ns(b)), color="gray", alpha=0.25,
                    lw=0, hatch="\\\\", label="station de-crewed" if k == 0 else None)
     top = max([capacity or 0] + [int(v) for v in np.r_[crew, seats]] + [1])
     ax.set_ylim(0, top + 1)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    _time_axis(ax, view)
+    _time_axis(ax, record)
     ax.set_ylabel("people / seats")
-    ax.set_title(f"{station_name or station_id}: crew aboard and lifeboat seats ({view.name})")
+    ax.set_title(f"{station_name or station_id}: crew aboard and lifeboat seats ({record.variant_name})")
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
     return ax

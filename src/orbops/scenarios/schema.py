@@ -14,7 +14,11 @@ import numpy as np
 
 from ..timescales import parse_utc
 
-__all__ = ["Field", "TABLES", "ROOT", "Checker"]
+__all__ = ["Field", "TABLES", "ROOT", "POLICY", "Checker", "RETURN_HOURS_WITHOUT_MODEL"]
+
+RETURN_HOURS_WITHOUT_MODEL = 3.5
+"""Undocking to landing of a vehicle class with neither ``return_hours`` nor a model: a Soyuz's return,
+about 3.3 h plus the wait for the landing pass (docs/domain-facts.md, section 3.1 [20])."""
 
 
 @dataclass(frozen=True)
@@ -83,15 +87,17 @@ TABLES: dict[str, dict[str, Field]] = {
         "place": Field("str", help="a named launch site (orbops.geometry.launch_sites)"),
         "lat_deg": Field("float"), "lon_deg": Field("float"), "alt_m": Field("float", default=0.0),
         "pads": Field("list[str]", **REQ), "pad_turnaround_days": Field("float", default=14.0, minimum=0),
-        "min_inclination_deg": Field("float"), "max_inclination_deg": Field("float"),
-        "directions": Field("list[str]"),
+        "min_inclination_deg": Field("float", help="default: the named site's, else 0"),
+        "max_inclination_deg": Field("float", help="default: the named site's, else 180"),
+        "directions": Field("list[str]", help="northeast and/or southeast (default: the named site's, else both)"),
         "crewed_directions": Field("list[str]", help="the branches crew vehicles fly (default: the named site's)"),
     },
     "landing_sites": {
         "id": Field("str", **REQ), "name": Field("str", default=""),
         "place": Field("str", help="a named landing zone (orbops.geometry.landing_zones)"),
         "lat_deg": Field("float"), "lon_deg": Field("float"), "alt_m": Field("float", default=0.0),
-        "cross_range_km": Field("float", minimum=0), "daylight_only": Field("bool", default=False),
+        "cross_range_km": Field("float", minimum=0, help="default: the named zone's, else 150"),
+        "daylight_only": Field("bool", default=False),
         "min_sun_elevation_deg": Field("float", default=0.0),
     },
     "vehicle_classes": {
@@ -104,13 +110,15 @@ TABLES: dict[str, dict[str, Field]] = {
         "profiles": Field("any", help="a TOML file of [[profile]] tables, or a list (required without a model)"),
         "ascent": Field("table"), "return_hours": Field("float", minimum=0,
                                                          help="undocking to the earliest landing (default: the "
-                                                              "model's, else 3.5)"),
+                                                              "model's, else RETURN_HOURS_WITHOUT_MODEL)"),
         "free_flight_days": Field("float", default=3.0, minimum=0), "crewed": Field("bool", default=True),
     },
-    "ascent": {
-        "lead_s": Field("float", default=0.0), "ascent_s": Field("float", default=530.0, minimum=0),
-        "insertion_arc_deg": Field("float", default=15.0), "insertion_alt_km": Field("float", default=200.0, minimum=100),
-        "plane_tolerance_deg": Field("float", default=0.0, minimum=0,
+    "ascent": {  # a class states only what differs from its model's ascent (else orbops.geometry.Ascent's)
+        "lead_s": Field("float", help="launch time minus the in-plane instant (default: per profile, the model's)"),
+        "ascent_s": Field("float", minimum=0, help="liftoff to orbit insertion"),
+        "insertion_arc_deg": Field("float", help="downrange arc from the site to insertion"),
+        "insertion_alt_km": Field("float", minimum=100),
+        "plane_tolerance_deg": Field("float", minimum=0,
                                      help="how far out of the target plane the site may be at launch"),
     },
     "vehicles": {"serial": Field("str", **REQ), "class": Field("str", **REQ)},

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..elements import load_catalog
 from ..errors import OrbopsError, StaleElementsWarning
 from ..geometry import LaunchWindow, Orbits, landing_opportunities, plane_geometry
 from ..geometry.launch import assess, inplane_passages
@@ -43,9 +42,9 @@ class Planner:
         self.scenario = scenario
         self.t0 = to_ns(scenario.start) - NS_PER_DAY
         self.t1 = to_ns(scenario.end) + int(margin_days * NS_PER_DAY)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # a missing file is reported by validation; problems listed below
-            catalog = load_catalog(*scenario.element_files)
+        catalog = scenario.catalog
+        if catalog is None:
+            raise OrbopsError("the scenario holds no element catalog: load it with orbops.load_scenario")
         self.element_problems = catalog.problems
         self.stations = {s.id: i for i, s in enumerate(scenario.stations)}
         self.orbits = Orbits(catalog, [s.object for s in scenario.stations], backend=backend,
