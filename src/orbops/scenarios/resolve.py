@@ -123,11 +123,11 @@ class _Resolver:
         crew = self.ids("crew", "id", "crew member")
         missions = self.ids("missions", "id", "mission")
         self.rotations(vehicles, crew, missions)
-        for serial, (p, e) in vehicles.items():
+        for p, e in vehicles.values():
             self.ref(f"{p}.class", e["class"], classes, "vehicle class")
         used: dict[str, str] = {}
         self.docked_at_start(used)
-        for mid, (p, e) in missions.items():
+        for p, e in missions.values():
             self.mission(p, e, used, inclinations)
         self.contingencies()
         self.variants()
@@ -289,7 +289,7 @@ class _Resolver:
         ``k - relieves`` (or, for the first flights, the listed ``docked_relieved`` missions).
         Crew members are generated (``<mission>-crew-<n>``) unless a flight lists its own.
         """
-        for p, r in self.p.arrays["rotations"]:
+        for _, r in self.p.arrays["rotations"]:
             flights = [(fp, re.sub(r"[^a-z0-9]+", "-", fl["name"].lower()).strip("-"), fl)
                        for fp, fl in r["flights"] if fl["name"] is not None]
             for k, (fp, mid, fl) in enumerate(flights):
