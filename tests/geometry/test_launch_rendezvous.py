@@ -8,13 +8,12 @@ from skyfield.api import EarthSatellite, wgs84
 
 from dataclasses import replace
 
-from orbops.cli.geometry import read_profiles
 from orbops.constants import WGS72_MU_KM3_S2, WGS72_RADIUS_KM
 from orbops.geometry import (Ascent, LaunchSite, Orbits, catch_up_deg_per_rev, choose_profile, circular_period_s,
                              j2_nodal_rate_deg_day, landing_opportunities, landing_zone, launch_site,
                              launch_windows, plane_geometry, sun_elevation_deg)
 
-from orbops.ops.vehicles import vehicle_models
+from orbops.ops.vehicles import read_profiles, vehicle_models
 
 from .conftest import ns, sf_time
 
@@ -155,12 +154,13 @@ def test_profiles_file_round_trip(tmp_path):
     path = tmp_path / "p.toml"
     path.write_text('[[profile]]\nname = "fast"\nrevolutions = 2\nlead_s = -200\nflown_from = "2020-10-14"\n'
                     '[[profile]]\nname = "chase"\nrevolutions = 9\nphasing_alt_km = 210\n')
-    fast, chase = read_profiles(path)
+    (fast, chase), problems = read_profiles(path)
+    assert problems == []
     assert fast.lead_s == -200 and fast.flown_from == np.datetime64("2020-10-14", "ns") and not fast.chase
     assert chase.chase and not fast.available(None, "2020-10-13") and fast.available(None, "2020-10-14")
     path.write_text('[[profile]]\nname = "x"\nrevolutions = "two"\n')
-    with pytest.raises(Exception, match="profile\\[0\\].revolutions"):
-        read_profiles(path)
+    profiles, problems = read_profiles(path)
+    assert profiles == () and problems == [("profile[0].revolutions", "'two' is not a number")]
 
 
 def test_windows_with_profiles_give_docking_times(history, profiles):

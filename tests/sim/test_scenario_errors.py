@@ -123,3 +123,27 @@ def test_cli_run_writes_the_run_directory(tmp_path):
     assert (tmp_path / "run" / "timeline.csv").is_file()
     unknown = _cli("run", str(FLAGSHIP), "--out", str(tmp_path / "x"), "--variant", "nope")
     assert unknown.returncode != 0 and "no variant named nope" in unknown.stderr
+
+
+def test_a_profiles_file_is_read_checked_and_kept_with_the_run(tmp_path):
+    import shutil
+
+    from orbops.outputs import read_run_dir, write_run_dir
+    from orbops.sim import Planner, run_scenario
+
+    from .test_engine_rules import SZ20, _edited
+    profiles = tmp_path / "fast.toml"
+    profiles.write_text('[[profile]]\nname = "fast"\nrevolutions = 2\nlead_s = -200\n', encoding="utf-8")
+    sc = _edited(tmp_path, ('model = "shenzhou"               #', 'profiles = "fast.toml"\nmodel = "shenzhou"  #'),
+                 source=SZ20)
+    assert [p.name for p in sc.lookup("vehicle_classes", "shenzhou").profiles] == ["fast"]
+    assert [(s.kind, s.written) for s in sc.sources][-1] == ("profiles", "fast.toml")
+    run = run_scenario(sc, Planner(sc), variants=["no-damage"])
+    out = write_run_dir(tmp_path / "run", run, sc)
+    profiles.unlink()  # the run directory keeps its copy
+    shutil.move(out, tmp_path / "moved")
+    assert read_run_dir(tmp_path / "moved").scenario.lookup("vehicle_classes", "shenzhou").profiles[0].name == "fast"
+    profiles.write_text('[[profile]]\nname = "fast"\nrevolutions = "two"\n', encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(sc.source)
+    assert _problem(err.value.problems, "vehicle_classes[0].profiles (fast.toml) profile[0].revolutions")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from ..errors import OrbopsError
 from ..geometry import (Ascent, LaunchSite, RendezvousProfile, eclipses, ground_tracks, landing_zone,
                         launch_site, launch_windows, parse_site, passes, plane_geometry, terminator)
 from ..geometry.search import time_grid
-from ..ops.vehicles import parse_profiles, vehicle_model
+from ..ops.vehicles import read_profiles, vehicle_model
 from ..outputs.atomic import atomic_write_text
 from ..timescales import format_utc, to_ns
 from .app import cli
@@ -193,17 +192,11 @@ def _site_arg(text: str) -> LaunchSite:
         return LaunchSite(str(place), place)
 
 
-def read_profiles(path: str) -> tuple[RendezvousProfile, ...]:
+def _profiles_or_fail(path: str) -> tuple[RendezvousProfile, ...]:
     """Rendezvous profiles from a TOML file of ``[[profile]]`` tables (keys: ``orbops.ops.vehicles.PROFILE_KEYS``)."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise OrbopsError(f"{path}: cannot read rendezvous profiles: {exc}") from None
-    profiles, problems = parse_profiles(data.get("profile", []), "profile")
+    profiles, problems = read_profiles(path)
     if problems:
         raise OrbopsError(f"{path}: " + "; ".join(f"{where}: {msg}" for where, msg in problems))
-    if not profiles:
-        raise OrbopsError(f"{path}: no [[profile]] tables")
     return profiles
 
 
@@ -251,7 +244,7 @@ def windows_command(site, target, start, days, vehicle, lead_s, ascent_s, insert
                     base.insertion_alt_km if insertion_alt is None else insertion_alt, plane_tolerance)
     orbits = load_orbits(elements, [target])
     t0, t1 = span_ns(start, days=days)
-    profiles = read_profiles(profiles_file) if profiles_file else (model.profiles if model else ())
+    profiles = _profiles_or_fail(profiles_file) if profiles_file else (model.profiles if model else ())
     if lead_s is not None:  # an explicit lead is the lead of every profile
         profiles = tuple(replace(p, lead_s=None) for p in profiles)
     found = launch_windows(lsite, orbits, 0, t0, t1, profiles=profiles, ascent=ascent,

@@ -12,6 +12,7 @@ import functools
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -19,7 +20,8 @@ from ..errors import OrbopsError
 from ..geometry import Ascent, RendezvousProfile
 from ..timescales import NS_PER_DAY, parse_utc
 
-__all__ = ["VehicleModel", "vehicle_models", "vehicle_model", "fit_provenance", "PROFILE_KEYS", "parse_profiles"]
+__all__ = ["VehicleModel", "vehicle_models", "vehicle_model", "fit_provenance", "PROFILE_KEYS", "parse_profiles",
+           "read_profiles"]
 
 PROFILE_KEYS = {
     "name": (str, None), "revolutions": (float, None), "phase_min_deg": (float, None),
@@ -128,6 +130,19 @@ class VehicleModel:
                 return p
         raise OrbopsError(f"{self.id} has no rendezvous profile {name!r}: expected one of "
                           f"{', '.join(p.name for p in self.profiles) or 'none'}")
+
+
+def read_profiles(path, where: str = "profile") -> tuple[tuple[RendezvousProfile, ...], list]:
+    """Profiles from a TOML file of ``[[profile]]`` tables, and the problems met as ``(key path, message)``
+    (key paths start with ``where``); an unreadable file or one without profiles is a problem too."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return (), [(where, f"cannot read rendezvous profiles from {path}: {exc}")]
+    profiles, problems = parse_profiles(data.get("profile", []), where)
+    if not profiles and not problems:
+        problems.append((where, f"no [[profile]] tables in {path}"))
+    return profiles, problems
 
 
 def _date(text: str | None, *, end_of_day: bool = False) -> np.datetime64 | None:

@@ -20,13 +20,13 @@ from typing import Mapping
 import numpy as np
 
 from ..elements import Catalog, elements_digest, load_catalog
-from ..errors import ElementsError, OrbopsError, ScenarioError, UnknownObjectError
+from ..errors import ElementsError, OrbopsError, UnknownObjectError
 from ..frames import Site
 from ..geometry import LandingZone, LaunchSite, RendezvousProfile, landing_zones, launch_sites
 from ..ops import SourceFile, Port
-from ..ops.vehicles import VehicleModel, parse_profiles, vehicle_models
+from ..ops.vehicles import VehicleModel, parse_profiles, read_profiles, vehicle_models
 from ..timescales import NS_PER_DAY, format_utc
-from .parse import Entry, Parsed, read_toml
+from .parse import Entry, Parsed
 from .schema import TABLES, Checker
 
 __all__ = ["Resolved", "resolve"]
@@ -262,20 +262,16 @@ class _Resolver:
         """Profiles from a file of ``[[profile]]`` tables or an inline list (``orbops.ops.vehicles.PROFILE_KEYS``)."""
         if isinstance(raw, str):
             where_is = self.file(raw)
-            try:
-                _, data = read_toml(where_is)
-            except ScenarioError as exc:
-                self.fail(path, f"cannot read profiles file {raw!r}: {'; '.join(exc.problems)}")
-                return ()
-            if not any(s.kind == "profiles" and s.written == raw for s in self.r.sources):
+            out, problems = read_profiles(where_is, f"{path} ({raw}) profile")
+            if where_is.is_file() and not any(s.kind == "profiles" and s.written == raw for s in self.r.sources):
                 self.r.sources.append(SourceFile("profiles", raw, str(where_is), elements_digest(where_is)))
-            entries, where = data.get("profile", []), f"{path} ({raw}) profile"
-        elif isinstance(raw, list):
-            entries, where = raw, path
-        else:
+            for key_path, message in problems:
+                self.fail(key_path, message)
+            return out
+        if not isinstance(raw, list):
             self.fail(path, "expected a profiles file name or a list of profile tables")
             return ()
-        out, problems = parse_profiles(entries, where)
+        out, problems = parse_profiles(raw, path)
         for key_path, message in problems:
             self.fail(key_path, message)
         if not out and not problems:
