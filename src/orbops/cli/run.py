@@ -69,10 +69,12 @@ def run_command(scenario, out, seed, variants, as_json, no_report):
     """Play out SCENARIO (TOML) on SimPy with every time from the orbits: launch windows from the
     station's element sets and the site geometry, rendezvous from the phase angle, landings at
     landing opportunities. Each variant of the scenario is run; the run directory gets
-    timeline.csv / timeline.jsonl (every event), metrics.json (per variant and station),
-    windows.json, scenario.json (the scenario as run) and run.json, each written atomically,
-    then report.html with its plots (PNG). The same scenario and seed give the same data
-    files, byte for byte.
+    record.json (the run records: every event, each station's crew and seats, each vehicle's
+    state, the windows used and considered) and its views timeline.csv / timeline.jsonl,
+    metrics.json, windows.json, scenario.json, with the scenario and copies of its element
+    files (so the directory can be moved) and run.json, each written atomically, then
+    report.html with its plots (PNG). The same scenario and seed give the same data files,
+    byte for byte.
     """
     t0 = time.perf_counter()
     sc = load_scenario(scenario)

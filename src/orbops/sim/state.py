@@ -1,6 +1,6 @@
 """The engine's live state: statuses, vehicles, stations, missions, launchers, and a signal for broadcasts.
 
-Plain dataclasses (SimPy events are carried, never created, here but in
+Plain dataclasses (SimPy events are carried, and created only by
 :class:`Signal`); the pure decisions of :mod:`orbops.sim.decisions` read them.
 """
 
@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import simpy
+
+from ..geometry import LaunchWindow
 from ..ops import Launcher, Mission, Station, VehicleClass
 from .lifeboats import Lifeboats
 
@@ -93,7 +96,7 @@ class StationState:
 @dataclass
 class MissionState:
     mission: Mission
-    ordered: object  # for standby missions: triggered when a contingency calls them up
+    ordered: simpy.Event  # for standby missions: triggered when a contingency calls them up
     rescheduled: Signal  # fired whenever net_s changes
     status: MissionStatus = MissionStatus.PLANNED
     net_s: float = 0.0
@@ -101,7 +104,7 @@ class MissionState:
     launch_s: float | None = None
     dock_s: float | None = None
     landing_s: float | None = None
-    window: object = None  # the LaunchWindow it flew
+    window: LaunchWindow | None = None  # the window it launched in
     slip_s: float = 0.0
     plan_net_s: float = 0.0  # the no-earlier-than date as planned (before slips, advances, replacements)
     launch_day_s: float = float("-inf")  # the manifest's launch day, where there is one
