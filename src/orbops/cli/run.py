@@ -98,9 +98,18 @@ def run_command(scenario, out, seed, variants, as_json, no_report):
     if as_json:
         print_json({"run_dir": str(out), "variants": [r.metrics for r in runs]})
     else:
-        print_table(["Variant", "Station", "Crew-days", "Days at crew size", "De-crewed", "Gap (d)",
-                     "No lifeboat (h)", "Launches"], summary_rows(runs),
-                    right=[False, False, True, False, False, True, True, False], title=sc.name)
+        rows = summary_rows(runs)
+        columns = ["Variant", "Station", "Crew-days", "Days at crew size", "De-crewed", "Gap (d)", "No seat (h)",
+                   "Launches"]
+        right = [False, False, True, False, False, True, True, False]
+        wrap = [True, False, False, True, False, False, False, True]
+        title = sc.name
+        if len({r[1] for r in rows}) == 1:  # one station: name it once
+            title = f"{sc.name}: {rows[0][1]}"
+            columns, right, wrap = ([x for k, x in enumerate(seq) if k != 1] for seq in (columns, right, wrap))
+            rows = [[x for k, x in enumerate(r) if k != 1] for r in rows]
+        print_table(columns, rows, right=right, wrap=wrap, title=title)
+        click.echo("No seat (h): hours with crew aboard lacking a seat home (the lifeboat rule).")
         if sc.question:
             click.echo(f"Question: {sc.question}")
         for study in runs[0].metrics.get("plane_studies", []) if runs else []:
@@ -112,7 +121,7 @@ def run_command(scenario, out, seed, variants, as_json, no_report):
 
 @cli.command("report", short_help="(Re)build report.html of a run directory.")
 @click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
-@click.option("--no-maps", is_flag=True, help="Leave the approach maps out (they need the element files).")
+@click.option("--no-maps", is_flag=True, help="Leave the approach maps out (faster).")
 def report_command(run_dir, no_maps):
     """Build RUN_DIR/report.html: one self-contained offline page (plots embedded) with the
     scenario's question and its answer in numbers for every variant side by side, vehicles per
