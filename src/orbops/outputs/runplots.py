@@ -29,7 +29,7 @@ def date_num(t_ns) -> np.ndarray:
 def _time_axis(ax, record) -> None:
     ax.set_xlim(date_num(record.start_ns), date_num(record.end_ns))
     span_days = (record.end_ns - record.start_ns) / 86400e9
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y" if span_days > 1500 else "%Y-%m-%d"))
     ax.set_xlabel("date (UTC)")
@@ -88,7 +88,7 @@ def plot_ports(ax, record, station_id: str, station_name: str = "", classes: dic
     ax.invert_yaxis()
     _time_axis(ax, record)
     ax.set_ylabel("docking port")
-    ax.set_title(f"{station_name or station_id}: vehicles per port ({record.variant_name})")
+    ax.set_title(f"{station_name or station_id}: vehicles per port\n{record.variant_name}", loc="left", fontsize=10)
     ax.grid(True, axis="x", alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
     return ax
@@ -114,7 +114,8 @@ def plot_crew_seats(ax, record, station_id: str, station_name: str = "", capacit
     ax.yaxis.get_major_locator().set_params(integer=True)
     _time_axis(ax, record)
     ax.set_ylabel("people / seats")
-    ax.set_title(f"{station_name or station_id}: crew aboard and lifeboat seats ({record.variant_name})")
+    ax.set_title(f"{station_name or station_id}: crew aboard and lifeboat seats\n{record.variant_name}", loc="left",
+                 fontsize=10)
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
     return ax
