@@ -9,7 +9,7 @@ import orbops
 
 PACKAGE = Path(orbops.__file__).parent
 
-# Floor of each top-level module or subpackage (DESIGN.md). Same number = same floor.
+# Floor of each top-level module or subpackage (docs/architecture.md). Same number = same floor.
 FLOORS = {
     "errors": 0, "constants": 0, "timescales": 0, "data": 0, "version": 0,
     "elements": 1,

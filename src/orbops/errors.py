@@ -1,6 +1,6 @@
 """Errors and warnings raised by orbops.
 
-Two channels (see DESIGN.md): per-sample numerical failure is data (codes and
+Two channels (see docs/architecture.md): per-sample numerical failure is data (codes and
 NaN rows); misuse and bad input raise an :class:`OrbopsError` subclass whose
 message carries the value, what was expected, and where it was found.
 """

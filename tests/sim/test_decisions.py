@@ -140,14 +140,22 @@ def test_pads_and_ports_are_held_and_given_back():
     assert pads.free() == "1/5"
     pads.hold("1/5", 20.0)
     assert pads.free() is None
-
-    def waiter(out):
-        yield from pads.returned()
-        out.append((env.now, pads.free()))
     seen = []
-    env.process(waiter(seen))
+
+    def waiter():
+        while pads.free() is None:
+            yield from pads.returned()
+        seen.append((env.now, pads.free()))
+
+    def repair():  # a repair of 31/6 ordered while its turnaround runs, ending later
+        yield env.timeout(8.0)
+        pads.hold("31/6", 25.0)
+
+    env.process(waiter())
+    env.process(repair())
     env.run(until=30.0)
-    assert seen == [(10.0, "31/6")] and pads.free() == "31/6"
+    assert seen == [(20.0, "1/5")]  # 31/6 never looked free at 10 (the old engine's rule: the latest hold)
+    assert pads.free() == "31/6"
     ports = Ports(env, ISS)
     ports.take(ports.free_for("SSVP", preferred="Rassvet"))
     assert ports.free_for("SSVP").name == "Poisk" and ports.free_for("APAS") is None

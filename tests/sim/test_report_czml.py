@@ -138,6 +138,38 @@ def test_a_changed_or_missing_copy_is_named(played, tmp_path):
         read_run_dir(moved)
 
 
+def test_an_edited_scenario_or_a_broken_record_is_named(played, tmp_path):
+    _, moved = _moved(played, "shenzhou-20-damage-2025", tmp_path)
+    record = (moved / "record.json").read_text()
+    (moved / "record.json").write_text("{")
+    with pytest.raises(OrbopsError, match="record.json: cannot read it"):
+        read_run_dir(moved)
+    (moved / "record.json").write_text('{"format": "orbops-run-record/1", "variants": [{"scenario": 1}]}')
+    with pytest.raises(OrbopsError, match="record.json: not a run record"):
+        read_run_dir(moved)
+    (moved / "record.json").write_text(record)
+    toml = moved / "scenario.toml"
+    toml.write_text(toml.read_text().replace('id = "shenzhou"', 'id = "sz"'))
+    with pytest.raises(OrbopsError, match="scenario.toml was changed after the run"):
+        read_run_dir(moved)
+
+
+def test_a_run_directory_is_not_written_inside_an_element_directory(played, tmp_path):
+    import shutil
+
+    from orbops.scenarios import load_scenario
+    p = played("shenzhou-20-damage-2025")
+    (tmp_path / "el").mkdir()
+    shutil.copyfile(p.path.parents[1] / "tle" / "css-tianhe.tle", tmp_path / "el" / "css.tle")
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(p.path.read_text().replace('elements = ["../tle/css-tianhe.tle"]', 'elements = ["el"]'))
+    sc = load_scenario(scenario)
+    with pytest.raises(OrbopsError, match="is inside .*el, which the scenario reads"):
+        write_run_dir(tmp_path / "el" / "run", p.runs, sc)
+    out = write_run_dir(tmp_path / "run", p.runs, sc)  # a directory of element files is copied whole
+    assert read_run_dir(out).scenario.sources[0].kind == "elements"
+
+
 def _view(played, name, variant):
     p = played(name)
     return p, p.dir.record(variant)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -146,4 +147,29 @@ def test_a_profiles_file_is_read_checked_and_kept_with_the_run(tmp_path):
     profiles.write_text('[[profile]]\nname = "fast"\nrevolutions = "two"\n', encoding="utf-8")
     with pytest.raises(ScenarioError) as err:
         load_scenario(sc.source)
-    assert _problem(err.value.problems, "vehicle_classes[0].profiles (fast.toml) profile[0].revolutions")
+    found = _problem(err.value.problems, "vehicle_classes[0].profiles")
+    assert "fast.toml: profile[0].revolutions: 'two' is not a number" in found
+    assert re.search(r"\.toml:(\d+): ", found) and 'profiles = "fast.toml"' in (
+        Path(sc.source).read_text().splitlines()[int(re.search(r"\.toml:(\d+): ", found).group(1)) - 1])
+    profiles.write_text("profile = 5\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"expected \[\[profile\]\] tables"):
+        load_scenario(sc.source)
+
+
+@pytest.mark.parametrize(("edit", "key_path", "expected"), [
+    (('soyuz-u = { dist = "empirical"', 'soyuz-u = { dist = []'), "uncertainty.launch_slip_days.soyuz-u.dist",
+     "is not one of"),
+    (('elements = ["', 'elements = []\nold_elements = ["'), "scenario.elements", "expected at least one"),
+    (('pads = ["1/5"]', 'pads = []'), "spaceports[0].pads", "no pads"),
+])
+def test_malformed_tables_are_reported_not_crashed_on(tmp_path, edit, key_path, expected):
+    problems = validate_scenario(_variant(tmp_path, edit))
+    assert expected in _problem(problems, key_path)
+
+
+def test_a_top_level_array_of_the_wrong_type_is_reported(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('launchers = 5\nstations = "iss"\n[scenario]\nname = "x"\n', encoding="utf-8")
+    problems = validate_scenario(path)
+    assert "5 is not an array of tables" in _problem(problems, "launchers")
+    assert "'iss' is not an array of tables" in _problem(problems, "stations")

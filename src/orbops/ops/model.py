@@ -331,11 +331,6 @@ class Scenario:
     seed: int
     catalog: Catalog | None = field(default=None, compare=False, repr=False)
 
-    @property
-    def element_files(self) -> tuple[str, ...]:
-        """The element files (or directories) read, as found."""
-        return tuple(s.path for s in self.sources if s.kind == "elements")
-
     def lookup(self, kind: str, key: str):
         """The item of ``kind`` (stations, vehicles, ...) with this id or serial."""
         for item in getattr(self, kind):

@@ -139,7 +139,10 @@ def read_profiles(path, where: str = "profile") -> tuple[tuple[RendezvousProfile
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return (), [(where, f"cannot read rendezvous profiles from {path}: {exc}")]
-    profiles, problems = parse_profiles(data.get("profile", []), where)
+    entries = data.get("profile", [])
+    if not isinstance(entries, list):
+        return (), [(where, f"expected [[profile]] tables (an array of tables) in {path}")]
+    profiles, problems = parse_profiles(entries, where)
     if not profiles and not problems:
         problems.append((where, f"no [[profile]] tables in {path}"))
     return profiles, problems

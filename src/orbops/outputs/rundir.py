@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import hashlib
 import io
 import json
 import shutil
@@ -96,9 +97,14 @@ def _copy_inputs(out: Path, scenario: Scenario) -> list[dict]:
 def write_run_dir(out: str | Path, records: list[RunRecord], scenario: Scenario) -> Path:
     """Write every file of the run directory ``out`` (created if needed) for the runs of ``scenario``."""
     out = Path(out)
+    for s in scenario.sources:  # a run directory inside a directory the scenario reads would read itself
+        if Path(s.path).is_dir() and out.resolve().is_relative_to(Path(s.path).resolve()):
+            raise OrbopsError(f"the run directory {out} is inside {s.path}, which the scenario reads element "
+                              "sets from: choose another --out")
     out.mkdir(parents=True, exist_ok=True)
     inputs = _copy_inputs(out, scenario)
-    atomic_write_text(out / "scenario.toml", Path(scenario.source).read_text(encoding="utf-8"))
+    scenario_text = Path(scenario.source).read_text(encoding="utf-8")
+    atomic_write_text(out / "scenario.toml", scenario_text)
     atomic_write_text(out / "record.json", json.dumps(
         {"format": RECORD_FORMAT, "variants": [r.as_dict() for r in records]}, ensure_ascii=False,
         allow_nan=False, separators=(",", ":")) + "\n")
@@ -120,6 +126,7 @@ def write_run_dir(out: str | Path, records: list[RunRecord], scenario: Scenario)
         "orbops_version": __version__, "scenario_file": scenario.source, "scenario": scenario.name,
         "seed": records[0].seed, "stochastic": records[0].stochastic,
         "variants": [{"id": r.variant_id, "name": r.variant_name} for r in records],
+        "scenario_sha256": hashlib.sha256(scenario_text.encode("utf-8")).hexdigest(),
         "inputs": inputs, "files": list(RUN_FILES)}))
     return out
 
@@ -153,9 +160,14 @@ def read_run_dir(path: str | Path) -> RunDir:
     if missing:
         raise OrbopsError(f"{path} is not a run directory of this orbops (no {', '.join(missing)}): make one "
                           "with orbops run")
-    run = json.loads((path / "run.json").read_text(encoding="utf-8"))
+    run = _json(path / "run.json")
+    if not isinstance(run, dict) or not isinstance(run.get("inputs"), list):
+        raise OrbopsError(f"{path / 'run.json'}: not a run description of this orbops (no inputs)")
+    scenario_file = path / "scenario.toml"
+    if hashlib.sha256(scenario_file.read_bytes()).hexdigest() != run.get("scenario_sha256"):
+        raise OrbopsError(f"{scenario_file} was changed after the run (SHA-256 differs from run.json)")
     files = {}
-    for entry in run.get("inputs", []):
+    for entry in run["inputs"]:
         copy = path / entry["copy"]
         if not copy.exists():
             raise OrbopsError(f"{copy} is missing: the run directory is incomplete (copy all of it)")
@@ -163,11 +175,23 @@ def read_run_dir(path: str | Path) -> RunDir:
             raise OrbopsError(f"{copy} was changed after the run (SHA-256 differs from run.json)")
         files[entry["path"]] = copy
     try:
-        scenario = load_scenario(path / "scenario.toml", files=files)
+        scenario = load_scenario(scenario_file, files=files, only_files=True)
     except ScenarioError as exc:
         raise OrbopsError(f"the scenario of {path} no longer loads (made by orbops {run.get('orbops_version')}):"
                           f"\n" + "\n".join(exc.problems)) from None
-    data = json.loads((path / "record.json").read_text(encoding="utf-8"))
-    if data.get("format") != RECORD_FORMAT:
-        raise OrbopsError(f"{path / 'record.json'}: format {data.get('format')!r}, expected {RECORD_FORMAT!r}")
-    return RunDir(path, run, scenario, [RunRecord.from_dict(d) for d in data["variants"]])
+    data = _json(path / "record.json")
+    if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
+        found = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise OrbopsError(f"{path / 'record.json'}: format {found!r}, expected {RECORD_FORMAT!r}")
+    try:
+        records = [RunRecord.from_dict(d) for d in data["variants"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise OrbopsError(f"{path / 'record.json'}: not a run record ({type(exc).__name__}: {exc})") from None
+    return RunDir(path, run, scenario, records)
+
+
+def _json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise OrbopsError(f"{path}: cannot read it ({exc})") from None

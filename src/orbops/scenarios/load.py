@@ -25,15 +25,17 @@ from .schema import Checker
 __all__ = ["load_scenario", "validate_scenario"]
 
 
-def load_scenario(path: str | os.PathLike, *, files: Mapping[str, str | os.PathLike] | None = None) -> Scenario:
+def load_scenario(path: str | os.PathLike, *, files: Mapping[str, str | os.PathLike] | None = None,
+                  only_files: bool = False) -> Scenario:
     """A validated :class:`~orbops.ops.Scenario` holding its element catalog; raises :class:`ScenarioError`
     listing every problem. ``files`` maps file names as the scenario writes them (its element and profile
-    files) to where they are instead, e.g. the copies in a run directory."""
+    files) to where they are instead, e.g. the copies in a run directory; with ``only_files`` a name not
+    in it is a problem."""
     path = Path(path)
     text, raw = read_toml(path)
     check = Checker()
     parsed = parse(raw, check)
-    resolved = resolve(parsed, check, path.parent, files)
+    resolved = resolve(parsed, check, path.parent, files, only_files=only_files)
     if check.problems:
         raise ScenarioError(str(path), _messages(path, text, check.problems))
     return build_scenario(resolved, str(path))

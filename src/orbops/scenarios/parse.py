@@ -61,10 +61,10 @@ def parse(raw: dict, check: Checker) -> Parsed:
     top = check.table("", ROOT, raw)
     meta = check.table("scenario", TABLES["scenario"], top["scenario"]) if top["scenario"] is not None else {}
     policy = check.table("policy", POLICY, top["policy"] or {})
-    arrays = {name: _entries(raw, name, check) for name in ARRAYS}
+    arrays = {name: _entries(top, name, check) for name in ARRAYS}
     for p, e in arrays["stations"]:
-        e["ports"] = [check.table(f"{p}.ports[{j}]", TABLES["ports"], port)
-                      for j, port in enumerate(e["ports"] or []) if isinstance(port, dict)]
+        if e["ports"] is not None:
+            e["ports"] = [check.table(f"{p}.ports[{j}]", TABLES["ports"], port) for j, port in enumerate(e["ports"])]
     for p, e in arrays["vehicle_classes"]:
         stated = e["ascent"] or {}
         e["ascent"] = {k: v for k, v in check.table(f"{p}.ascent", TABLES["ascent"], stated).items() if k in stated}
@@ -86,9 +86,10 @@ def parse(raw: dict, check: Checker) -> Parsed:
     return parsed
 
 
-def _entries(raw: dict, name: str, check: Checker) -> list[Entry]:
+def _entries(top: dict, name: str, check: Checker) -> list[Entry]:
+    """The checked tables of the array ``name`` (none when it is not an array of tables: reported already)."""
     return [(f"{name}[{i}]", check.table(f"{name}[{i}]", TABLES[name], entry))
-            for i, entry in enumerate(raw.get(name) or []) if isinstance(entry, dict)]
+            for i, entry in enumerate(top[name] or [])]
 
 
 def _keyed_value(check: Checker, path: str, kind: str, value):
@@ -109,7 +110,7 @@ def distribution(check: Checker, path: str, raw) -> Distribution | None:
                          '{ dist = "triangular", low = 1, mode = 2, high = 5 }')
         return None
     kind = raw.get("dist")
-    if kind not in DISTRIBUTIONS:
+    if not isinstance(kind, str) or kind not in DISTRIBUTIONS:
         check.fail(f"{path}.dist", f"{kind!r} is not one of {', '.join(map(repr, DISTRIBUTIONS))}")
         return None
     needed = DISTRIBUTIONS[kind]

@@ -54,11 +54,13 @@ class Resolved:
 
 
 class _Resolver:
-    def __init__(self, parsed: Parsed, check: Checker, base: Path, files: Mapping[str, str | Path]) -> None:
+    def __init__(self, parsed: Parsed, check: Checker, base: Path, files: Mapping[str, str | Path],
+                 only_files: bool) -> None:
         self.p = parsed
         self.check = check
         self.base = base
         self.files = files
+        self.only_files = only_files
         self.r = Resolved(parsed, {})
 
     def fail(self, path: str, message: str) -> None:
@@ -92,9 +94,19 @@ class _Resolver:
         if None not in (when, start, end) and not start <= when <= end:
             self.fail(path, f"{format_utc(when)} is outside the scenario ({format_utc(start)} to {format_utc(end)})")
 
-    def file(self, written: str) -> Path:
-        """Where a file the scenario names is: given in ``files``, else relative to the scenario."""
-        return Path(self.files[written]) if written in self.files else (self.base / written).resolve()
+    def file(self, path: str, written: str) -> Path | None:
+        """Where a file the scenario names (at key ``path``) is: given in ``files``, else relative to the
+        scenario; None after reporting a file that is not there."""
+        if written in self.files:
+            return Path(self.files[written])
+        if self.only_files:
+            self.fail(path, f"{written!r} is not among the files given ({', '.join(self.files) or 'none'})")
+            return None
+        found = (self.base / written).resolve()
+        if not found.exists():
+            self.fail(path, f"file {written!r} not found (relative to {self.base})")
+            return None
+        return found
 
     # --- steps ----------------------------------------------------------------------------------------
     def run(self) -> Resolved:
@@ -140,11 +152,12 @@ class _Resolver:
     def elements(self) -> None:
         """Read the element files once: the catalog the scenario keeps, each file with its SHA-256."""
         found = []
-        for i, written in enumerate(self.p.meta.get("elements") or []):
-            path = self.file(written)
-            if not path.exists():
-                self.fail(f"scenario.elements[{i}]", f"element file {written!r} not found "
-                                                     f"(relative to {self.base})")
+        written_all = self.p.meta.get("elements")
+        if written_all == []:
+            self.fail("scenario.elements", "no element files: expected at least one (relative to the scenario)")
+        for i, written in enumerate(written_all or []):
+            path = self.file(f"scenario.elements[{i}]", written)
+            if path is None:
                 continue
             found.append(path)
             try:
@@ -162,7 +175,7 @@ class _Resolver:
     def station(self, p: str, e: dict) -> float | None:
         """Check the station's ports and orbit; returns its inclination (degrees) near the start."""
         ports = tuple(Port(name=x["name"], standard=x["standard"], adapters=tuple(x["adapters"] or ()))
-                      for x in e["ports"] if x["name"] and x["standard"])
+                      for x in e["ports"] or () if x["name"] and x["standard"])
         if e["ports"] is not None and not ports:
             self.fail(f"{p}.ports", "a station needs at least one port")
         self.r.ports[e["id"]] = ports
@@ -218,6 +231,8 @@ class _Resolver:
 
     def spaceport(self, sid: str, p: str, e: dict) -> None:
         """The spaceport's launch site: a named one with the table's changes, or the table's own."""
+        if e["pads"] == []:
+            self.fail(f"{p}.pads", "no pads: expected at least one")
         base = self.named_place(p, e, launch_sites(), "launch site")
         site = base.site if base else self.own_site(p, e)
         directions = self.directions(f"{p}.directions", e["directions"])
@@ -261,12 +276,14 @@ class _Resolver:
     def profiles(self, path: str, raw) -> tuple[RendezvousProfile, ...]:
         """Profiles from a file of ``[[profile]]`` tables or an inline list (``orbops.ops.vehicles.PROFILE_KEYS``)."""
         if isinstance(raw, str):
-            where_is = self.file(raw)
-            out, problems = read_profiles(where_is, f"{path} ({raw}) profile")
+            where_is = self.file(path, raw)
+            if where_is is None:
+                return ()
+            out, problems = read_profiles(where_is)
             if where_is.is_file() and not any(s.kind == "profiles" and s.written == raw for s in self.r.sources):
                 self.r.sources.append(SourceFile("profiles", raw, str(where_is), elements_digest(where_is)))
-            for key_path, message in problems:
-                self.fail(key_path, message)
+            for key_path, message in problems:  # at the profiles key: the lines are the other file's
+                self.fail(path, f"{raw}: {key_path}: {message}")
             return out
         if not isinstance(raw, list):
             self.fail(path, "expected a profiles file name or a list of profile tables")
@@ -464,7 +481,9 @@ def _defaults(table: str) -> dict:
     return {k: f.default for k, f in TABLES[table].items()}
 
 
-def resolve(parsed: Parsed, check: Checker, base: Path, files: Mapping[str, str | Path] | None = None) -> Resolved:
+def resolve(parsed: Parsed, check: Checker, base: Path, files: Mapping[str, str | Path] | None = None, *,
+            only_files: bool = False) -> Resolved:
     """Resolve a parsed scenario whose file is in ``base``; ``files`` maps file names as the scenario writes
-    them (element files, profile files) to where they are instead (a run directory's copies)."""
-    return _Resolver(parsed, check, base, files or {}).run()
+    them (element files, profile files) to where they are instead (a run directory's copies), and with
+    ``only_files`` no other file may be read."""
+    return _Resolver(parsed, check, base, files or {}, only_files).run()

@@ -10,7 +10,7 @@ life, the manifest's landing pass) and applies the answer.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from ..constants import SECONDS_PER_DAY as DAY_S
 from ..ops import Policy
@@ -60,12 +60,13 @@ def advance_target(ms: MissionState, must_leave_s: float, policy: Policy, now_s:
 
 def desired_departure(v: VehicleState, st: StationState, policy: Policy, now_s: float, *,
                       missions: Mapping[str, MissionState], increment_end_s: Mapping[str, float],
-                      must_leave_s: float, manifest_landing_s: float | None = None,
+                      must_leave_s: float | Callable[[], float], manifest_landing_s: float | None = None,
                       replacement_has_port: bool = True) -> Departure:
     """When docked vehicle ``v`` at ``st`` should leave.
 
     ``increment_end_s``: each increment's planned end (from its docking); ``must_leave_s``: the last
-    undocking that still lands within the vehicle's life; ``manifest_landing_s``: the landing pass of the
+    undocking that still lands within the vehicle's life (or a function giving it, asked only when a relief
+    may be brought forward); ``manifest_landing_s``: the landing pass of the
     manifest's landing day, if it has one; ``replacement_has_port``: whether a launched replacement of
     this (damaged) vehicle would find a free port.
     """
@@ -89,9 +90,10 @@ def desired_departure(v: VehicleState, st: StationState, policy: Policy, now_s: 
         pending = pending_crewed(v.station, missions.values())
         if pending:  # the last crew aboard waits for a relief
             first = pending[0]
+            must_leave = must_leave_s() if callable(must_leave_s) else must_leave_s
             # bring it forward only if, as planned, it would come after this vehicle must leave
-            if policy.advance_relief and first.ready_s + RELIEF_ARRIVAL_S > must_leave_s:
-                target = advance_target(first, must_leave_s, policy, now_s)
+            if policy.advance_relief and first.ready_s + RELIEF_ARRIVAL_S > must_leave:
+                target = advance_target(first, must_leave, policy, now_s)
                 if target is not None:
                     return Departure(None, (first.mission.id, target))
             return Departure(None)

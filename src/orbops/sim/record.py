@@ -21,6 +21,7 @@ import numpy as np
 
 from ..geometry import LaunchWindow
 from ..timescales import format_utc
+from .clock import Clock
 
 __all__ = ["Event", "EVENT_KINDS", "TIMELINE_FIELDS", "CONTINGENCY_EVENTS", "StationSample", "VehicleSample",
            "WindowChoice", "MissionOutcome", "DockedInterval", "Trip", "RunRecord"]
@@ -182,13 +183,17 @@ class RunRecord:
     plane_studies: list[dict] = field(default_factory=list)
 
     # --- time ----------------------------------------------------------------------------------------
+    @cached_property
+    def clock(self) -> Clock:
+        return Clock(self.epoch_ns)
+
     def ns(self, t_s: float) -> int:
         """UTC ns of a record time."""
-        return self.epoch_ns + int(round(t_s * 1e9))
+        return self.clock.to_ns(t_s)
 
     def iso(self, t_s: float) -> str:
         """ISO 8601 UTC (milliseconds) of a record time."""
-        return format_utc(self.ns(t_s), 3)
+        return self.clock.iso(t_s)
 
     @property
     def start_ns(self) -> int:

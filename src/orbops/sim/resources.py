@@ -1,8 +1,11 @@
 """Launch pads and docking ports as SimPy stores: a process takes one, waits for one, gives it back.
 
 A pad is out of the store while a launch's turnaround, an outage or a repair
-holds it; a port while a vehicle is docked there (or cleared to dock). The
-order of the scenario decides which free one is taken first.
+holds it (until the latest of them ends); a port while a vehicle is docked
+there, or while a vehicle that waited for it lets the departing one clear
+(``port_clear_hours``): a freed port goes to the first vehicle waiting for
+one it can dock at. The order of the scenario decides which free one is
+taken first.
 """
 
 from __future__ import annotations
@@ -12,38 +15,46 @@ from typing import Generator
 import simpy
 
 from ..ops import Port, Station
+from .state import Signal
 
 __all__ = ["Pads", "Ports"]
 
 
 class Pads:
-    """The pads of one spaceport."""
+    """The pads of one spaceport. A pad is held until the latest of the holds on it ends."""
 
     def __init__(self, env: simpy.Environment, pads: tuple[str, ...]) -> None:
         self.env = env
         self.order = tuple(pads)
         self.store = simpy.FilterStore(env)
         self.store.items = list(pads)
+        self.until = {p: float("-inf") for p in pads}  # the end of the latest hold on each pad
+        self.freed = Signal(env)  # fired when a pad comes back into service
 
     def free(self) -> str | None:
         """A pad free now (the first in the scenario's order), or None."""
         return next((p for p in self.order if p in self.store.items), None)
 
     def returned(self) -> Generator:
-        """Wait until a pad is back in service (at once if one is free); the pad stays free."""
-        pad = yield self.store.get()
-        self.store.put(pad)
+        """Wait until a pad comes back into service."""
+        yield self.freed.event
 
     def hold(self, pad: str, until_s: float) -> None:
-        """Keep ``pad`` out of use until ``until_s``: taken now if free, else as soon as it comes back
-        (a turnaround, outage or repair that ends sooner than the one holding it ends with it)."""
-        taken = self.store.get(lambda p: p == pad)  # issued now, so a pad free now is taken now
-        self.env.process(self._keep(taken, pad, until_s))
+        """Keep ``pad`` out of use until ``until_s`` (a turnaround, an outage, a repair): taken now if it is
+        free; if it is held already, the hold lasts until the later of the two ends."""
+        if until_s <= self.until[pad] and pad not in self.store.items:
+            return
+        self.until[pad] = max(self.until[pad], until_s)
+        if pad in self.store.items:
+            taken = self.store.get(lambda p: p == pad)  # issued now, so the pad is taken now
+            self.env.process(self._keep(taken, pad))
 
-    def _keep(self, taken, pad: str, until_s: float) -> Generator:
+    def _keep(self, taken, pad: str) -> Generator:
         yield taken
-        yield self.env.timeout(max(0.0, until_s - self.env.now))
+        while self.env.now < self.until[pad]:  # a later hold may have come meanwhile
+            yield self.env.timeout(self.until[pad] - self.env.now)
         self.store.put(pad)
+        self.freed.fire()
 
 
 class Ports:

@@ -1,7 +1,8 @@
 """The engine's live state: statuses, vehicles, stations, missions, launchers, and a signal for broadcasts.
 
-Plain dataclasses (SimPy events are carried, and created only by
-:class:`Signal`); the pure decisions of :mod:`orbops.sim.decisions` read them.
+Plain dataclasses that carry the SimPy events their processes wait on (a
+:class:`Signal` for those that fire many times); the pure decisions of
+:mod:`orbops.sim.decisions` read them.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ class VehicleState:
 class StationState:
     station: Station
     lifeboats: Lifeboats
-    changed: Signal  # fired whenever the crew aboard changes
+    changed: Signal  # fired whenever the number of crew aboard changes
     docked: dict[str, str] = field(default_factory=dict)  # port -> serial
     had_crew: bool = False
 

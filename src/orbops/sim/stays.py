@@ -8,6 +8,8 @@ undocking so the return reaches a landing opportunity within the vehicle's life.
 
 from __future__ import annotations
 
+import functools
+
 from .decisions import desired_departure
 from .state import MissionState, MissionStatus, Signal, VehicleState, VehicleStatus
 
@@ -36,14 +38,15 @@ class StayProcesses:
         where the decision says so."""
         st = self.stations[v.station]
         rep = self.missions.get(v.replacement) if v.replacement else None
+        must_leave = functools.cache(lambda: self._latest_undock(v))  # a planner search, made only if needed
         decision = desired_departure(
             v, st, self.policy, self.now, missions=self.missions, increment_end_s=self.increment_end_s,
-            must_leave_s=self._latest_undock(v), manifest_landing_s=self._manifest_landing_s(v),
+            must_leave_s=must_leave, manifest_landing_s=self._manifest_landing_s(v),
             replacement_has_port=(rep is None or self.ports[v.station].free_for(
                 self._vehicle_class(rep.mission.vehicle).docking) is not None))
         if decision.advance is not None:
             mission_id, target = decision.advance
-            self._advance(self.missions[mission_id], target, self._latest_undock(v))
+            self._advance(self.missions[mission_id], target, must_leave())
         return decision.at_s
 
     def _advance(self, ms: MissionState, target_s: float, must_leave_s: float) -> None:
