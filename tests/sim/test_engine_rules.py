@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from orbops.scenarios import load_scenario
 from orbops.sim import Planner, run_scenario
 from orbops.timescales import parse_utc
@@ -12,7 +15,8 @@ SZ20 = REPO / "scenarios" / "shenzhou-20-damage-2025.toml"
 
 
 def _edited(tmp_path, *edits, source=SZ20):
-    text = source.read_text(encoding="utf-8").replace('"../tle/', '"' + (REPO / "tle").as_posix() + "/")
+    tle = Path(os.path.relpath(REPO / "tle", tmp_path)).as_posix()  # element files are named relative
+    text = source.read_text(encoding="utf-8").replace('"../tle/', '"' + tle + "/")
     for old, new in edits:
         assert old in text, old
         text = text.replace(old, new, 1)

@@ -154,22 +154,6 @@ def test_an_edited_scenario_or_a_broken_record_is_named(played, tmp_path):
         read_run_dir(moved)
 
 
-def test_a_run_directory_is_not_written_inside_an_element_directory(played, tmp_path):
-    import shutil
-
-    from orbops.scenarios import load_scenario
-    p = played("shenzhou-20-damage-2025")
-    (tmp_path / "el").mkdir()
-    shutil.copyfile(p.path.parents[1] / "tle" / "css-tianhe.tle", tmp_path / "el" / "css.tle")
-    scenario = tmp_path / "s.toml"
-    scenario.write_text(p.path.read_text().replace('elements = ["../tle/css-tianhe.tle"]', 'elements = ["el"]'))
-    sc = load_scenario(scenario)
-    with pytest.raises(OrbopsError, match="is inside .*el, which the scenario reads"):
-        write_run_dir(tmp_path / "el" / "run", p.runs, sc)
-    out = write_run_dir(tmp_path / "run", p.runs, sc)  # a directory of element files is copied whole
-    assert read_run_dir(out).scenario.sources[0].kind == "elements"
-
-
 def _view(played, name, variant):
     p = played(name)
     return p, p.dir.record(variant)

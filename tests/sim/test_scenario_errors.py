@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from orbops import ScenarioError, load_scenario, validate_scenario
@@ -18,7 +20,8 @@ FLAGSHIP = REPO / "scenarios" / "shenzhou-iss-backup-2011.toml"
 
 def _variant(tmp_path, *edits: tuple[str, str], name: str = "bad.toml"):
     """The flagship scenario with ``(old, new)`` text edits, written beside a working element path."""
-    text = FLAGSHIP.read_text(encoding="utf-8").replace('"../tle/', '"' + (REPO / "tle").as_posix() + "/")
+    tle = Path(os.path.relpath(REPO / "tle", tmp_path)).as_posix()  # element files are named relative
+    text = FLAGSHIP.read_text(encoding="utf-8").replace('"../tle/', '"' + tle + "/")
     for old, new in edits:
         assert old in text, old
         text = text.replace(old, new, 1)
@@ -173,3 +176,63 @@ def test_a_top_level_array_of_the_wrong_type_is_reported(tmp_path):
     problems = validate_scenario(path)
     assert "5 is not an array of tables" in _problem(problems, "launchers")
     assert "'iss' is not an array of tables" in _problem(problems, "stations")
+
+
+@pytest.mark.parametrize(("edit", "key_path", "expected"), [
+    (("pad_turnaround_days = 14", "pad_turnaround_days = nan"), "spaceports[0].pad_turnaround_days",
+     "nan is not a finite number"),
+    (("stay_days = 190\n", "stay_days = inf\n"), "missions[3].stay_days", "inf is not a finite number"),
+    (('docked_life_days = 200 ', 'docked_life_days = 1e308 '), "vehicle_classes[0].docked_life_days",
+     "above the maximum"),
+    (("seats = 3\n", "seats = 1000000000\n"), "vehicle_classes[0].seats", "above the maximum 100"),
+    (('place = "soyuz" ', 'min_sun_elevation_deg = 200\nplace = "soyuz" '), "landing_sites[0].min_sun_elevation_deg",
+     "above the maximum 90"),
+    (('place = "baikonur" ', 'alt_m = -10000000\nplace = "baikonur" '), "spaceports[0].alt_m", "below the minimum"),
+    (('end = "2012-03-01T00:00:00Z"', 'end = 9999-01-01'), "scenario.end", "outside 1957-10-04 to 2200-01-01"),
+    (('elements = ["', 'elements = ["/etc/passwd", "'), "scenario.elements[0]", "is not relative"),
+    (('elements = ["', 'elements = ["../../../../../../../../etc/passwd", "'), "scenario.elements[0]",
+     "is not an element file: expected a name ending in .tle"),
+    (('crew = ["kononenko", "kuipers", "pettit"]', 'crew = ["kononenko", "kuipers", "burbank"]'),
+     "missions[3].crew[2]", "burbank is still on tma-22"),
+    (('model = "soyuz"', 'model = "soyuz"\nprofiles = [{ name = "x", revolutions = 4, docking_s = -3600 }]'),
+     "vehicle_classes[0].profiles[0].docking_s", "outside 0 to 86400"),
+    (("[policy]", "[polcy]"), "polcy", "unknown key 'polcy'"),
+], ids=["nan", "inf", "1e308", "billion-seats", "sun-200", "underground", "year-9999", "absolute-path",
+        "not-an-element-file", "crew-twice", "negative-docking", "table-typo-line"])
+def test_impossible_values_and_paths_are_reported(tmp_path, edit, key_path, expected):
+    problems = validate_scenario(_variant(tmp_path, edit))
+    found = _problem(problems, key_path)
+    assert expected in found
+    assert re.match(r".+\.toml:\d+: ", found), found  # with a line number
+
+
+def test_a_toml_offset_is_converted_to_utc(tmp_path):
+    sc = load_scenario(_variant(tmp_path, ('start = "2011-08-24T00:00:00Z"', "start = 2011-08-24T12:00:00+12:00")))
+    assert sc.start == np.datetime64("2011-08-24T00:00", "ns")
+
+
+def test_a_directory_a_device_or_a_huge_file_is_not_read(tmp_path, monkeypatch):
+    (tmp_path / "d.tle").mkdir()
+    problems = validate_scenario(_variant(tmp_path, ('elements = ["', 'elements = ["d.tle", "')))
+    assert "'d.tle' is not a regular file" in _problem(problems, "scenario.elements[0]")
+    from orbops.scenarios import resolve
+    monkeypatch.setitem(resolve.FILE_KINDS, "elements", (resolve.FILE_KINDS["elements"][0], 1000))
+    problems = validate_scenario(_variant(tmp_path))
+    assert "at most 0 MiB is read" in _problem(problems, "scenario.elements[0]")
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"\xef\xbb\xbf", None),  # a UTF-8 byte-order mark is fine
+    (b"[scenario]\nname = \"x\xff\"\n", r"bad\.toml:2: not UTF-8 text"),
+    (b"[scenario\nname = 1\n", r"bad\.toml:1: not valid TOML"),
+    (b"x = " + b"[" * 3000 + b"]" * 3000 + b"\n", r"bad\.toml: not valid TOML: nested too deeply"),
+])
+def test_unreadable_toml_names_the_file(tmp_path, content, expected):
+    path = tmp_path / "bad.toml"
+    if expected is None:  # the flagship with a BOM
+        path.write_bytes(content + _variant(tmp_path, name="ok.toml").read_bytes())
+        assert validate_scenario(path) == []
+        return
+    path.write_bytes(content)
+    problems = validate_scenario(path)
+    assert len(problems) == 1 and re.search(expected, problems[0]), problems

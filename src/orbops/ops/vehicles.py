@@ -31,6 +31,10 @@ PROFILE_KEYS = {
 }
 """Keys of a rendezvous-profile table (``[[profile]]`` in a file, ``profiles`` of a vehicle): type, default."""
 
+PROFILE_LIMITS = {"revolutions": (0.0, 200.0), "docking_s": (0.0, 86400.0), "lead_s": (-86400.0, 86400.0),
+                  "phase_min_deg": (-360.0, 720.0), "phase_max_deg": (-360.0, 720.0)}
+"""What a profile's numbers may be: at most 200 revolutions (about two weeks), a non-negative docking time."""
+
 
 def parse_profiles(entries, where: str, *, vehicle: str | None = None) -> tuple[tuple[RendezvousProfile, ...], list]:
     """Rendezvous profiles from tables (see :data:`PROFILE_KEYS`; ``name`` and ``revolutions`` required),
@@ -74,9 +78,10 @@ def parse_profiles(entries, where: str, *, vehicle: str | None = None) -> tuple[
                 expected = exc if isinstance(exc, TypeError) else "a UTC date"
                 problems.append((f"{path}.{key}", f"{raw!r} is not {expected}"))
                 ok = False
-        if ok and vals["revolutions"] < 0:
-            problems.append((f"{path}.revolutions", f"{vals['revolutions']:g} is below the minimum 0"))
-            ok = False
+        for key, (lo, hi) in PROFILE_LIMITS.items():
+            if ok and vals[key] is not None and not lo <= vals[key] <= hi:
+                problems.append((f"{path}.{key}", f"{vals[key]:g} is outside {lo:g} to {hi:g}"))
+                ok = False
         if ok and vals["phasing_alt_km"] is not None and not 100.0 <= vals["phasing_alt_km"] <= 2000.0:
             problems.append((f"{path}.phasing_alt_km", f"{vals['phasing_alt_km']:g} km is not a phasing orbit "
                                                        "(expected 100 to 2000 km, below the target)"))
@@ -136,9 +141,11 @@ def read_profiles(path, where: str = "profile") -> tuple[tuple[RendezvousProfile
     """Profiles from a TOML file of ``[[profile]]`` tables, and the problems met as ``(key path, message)``
     (key paths start with ``where``); an unreadable file or one without profiles is a problem too."""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return (), [(where, f"cannot read rendezvous profiles from {path}: {exc}")]
+    except RecursionError:
+        return (), [(where, f"cannot read rendezvous profiles from {path}: nested too deeply")]
     entries = data.get("profile", [])
     if not isinstance(entries, list):
         return (), [(where, f"expected [[profile]] tables (an array of tables) in {path}")]

@@ -1,39 +1,91 @@
-"""Atomic file writes: a reader sees the old file or the whole new one, never a part."""
+"""Atomic writes: a reader sees the old file (or directory) or the whole new one, never a part.
+
+Temporary names carry the writer's process id (``.NAME.PID.*.tmp``, ``.NAME.PID.part``); whatever a killed
+writer left is removed by the next write to the same name. Files get the usual permissions
+(``0o666`` less the umask), not a temporary file's ``0o600``.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["atomic_path", "atomic_write_text"]
+__all__ = ["atomic_path", "atomic_write_text", "atomic_dir", "remove_stale"]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+FILE_MODE = 0o666 & ~_umask()
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_stale(folder: Path, name: str) -> list[Path]:
+    """Remove what killed writers left beside ``folder/name`` (temporary files, parts, staged directories);
+    returns what was removed."""
+    pattern = re.compile(rf"\.{re.escape(name)}\.(\d+)\.(?:.*\.tmp(?:\.parts)?|part|old)$")
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in folder.iterdir():
+            m = pattern.match(entry.name)
+            if m and not _alive(int(m.group(1))):
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+                removed.append(entry)
+    return removed
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # make a rename durable
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
 
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """A temporary path beside ``path``; renamed onto it (after fsync) when the block succeeds.
 
-    On an exception, or if the process dies, ``path`` is untouched and the
-    temporary file is removed (or left with a ``.tmp`` name, never read as data).
+    On an exception (including SIGTERM, which the command line turns into one) ``path`` is untouched and
+    the temporary file is removed; after a kill it is left with a ``.tmp`` name, never read as data, and
+    removed by the next write of ``path``.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    remove_stale(target.parent, target.name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, FILE_MODE)
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp_path, target)
-        with contextlib.suppress(OSError):  # make the rename itself durable
-            dir_fd = os.open(target.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        _fsync_dir(target.parent)
     finally:
         tmp_path.unlink(missing_ok=True)
 
@@ -42,3 +94,30 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically."""
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+@contextlib.contextmanager
+def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
+    """A temporary directory beside ``path``, filled in the block and then swapped in for ``path`` as a whole
+    (the old directory, if any, is removed). On an exception ``path`` is untouched."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target.parent, target.name)
+    staged = target.parent / f".{target.name}.{os.getpid()}.part"
+    shutil.rmtree(staged, ignore_errors=True)
+    staged.mkdir()
+    try:
+        yield staged
+        for f in staged.rglob("*"):
+            if f.is_file():
+                os.chmod(f, FILE_MODE)
+        if target.exists():
+            old = target.parent / f".{target.name}.{os.getpid()}.old"
+            os.rename(target, old)
+            os.rename(staged, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(staged, target)
+        _fsync_dir(target.parent)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)

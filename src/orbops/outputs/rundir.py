@@ -1,4 +1,4 @@
-"""The run directory: the run records and their views, with copies of the inputs, written atomically.
+"""The run directory: the run records and their views, with copies of the inputs, written as a whole.
 
 Files (documented in the README, stable):
 - ``record.json``: every variant's :class:`~orbops.sim.RunRecord` (typed events, state histories, windows);
@@ -36,7 +36,7 @@ from ..scenarios import load_scenario
 from ..sim import TIMELINE_FIELDS, RunRecord
 from ..timescales import format_utc
 from ..version import __version__
-from .atomic import atomic_path, atomic_write_text
+from .atomic import atomic_dir
 
 __all__ = ["write_run_dir", "read_run_dir", "scenario_as_dict", "RunDir", "RUN_FILES", "RECORD_FORMAT"]
 
@@ -76,18 +76,9 @@ def _copy_inputs(out: Path, scenario: Scenario) -> list[dict]:
     entries = []
     for k, s in enumerate(scenario.sources):
         copy = Path(INPUTS) / f"{k:02d}-{Path(s.path).name}"
-        src, dst = Path(s.path), out / copy
-        if src.is_dir():
-            if dst.exists():
-                shutil.rmtree(dst)
-            tmp = dst.with_name(dst.name + ".part")
-            shutil.rmtree(tmp, ignore_errors=True)
-            shutil.copytree(src, tmp)
-            tmp.rename(dst)
-        else:
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_path(dst) as tmp:
-                shutil.copyfile(src, tmp)
+        dst = out / copy
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(s.path, dst)
         if elements_digest(dst) != s.sha256:
             raise OrbopsError(f"{s.path} changed while the scenario ran (SHA-256 differs): run it again")
         entries.append({"kind": s.kind, "path": s.written, "copy": copy.as_posix(), "sha256": s.sha256})
@@ -95,40 +86,46 @@ def _copy_inputs(out: Path, scenario: Scenario) -> list[dict]:
 
 
 def write_run_dir(out: str | Path, records: list[RunRecord], scenario: Scenario) -> Path:
-    """Write every file of the run directory ``out`` (created if needed) for the runs of ``scenario``."""
+    """Write the run directory ``out`` for the runs of ``scenario``, as a whole: it is built beside ``out``
+    and swapped in when complete, so ``out`` is the old directory or the whole new one, never a mix. An
+    existing ``out`` that is not a run directory is refused (it would be replaced)."""
     out = Path(out)
-    for s in scenario.sources:  # a run directory inside a directory the scenario reads would read itself
-        if Path(s.path).is_dir() and out.resolve().is_relative_to(Path(s.path).resolve()):
-            raise OrbopsError(f"the run directory {out} is inside {s.path}, which the scenario reads element "
-                              "sets from: choose another --out")
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "run.json").is_file())):
+        raise OrbopsError(f"{out} exists and is not a run directory: choose another --out (a run directory "
+                          "is replaced as a whole)")
+    with atomic_dir(out) as tmp:
+        _write(tmp, records, scenario)
+    return out
+
+
+def _write(out: Path, records: list[RunRecord], scenario: Scenario) -> None:
     inputs = _copy_inputs(out, scenario)
     scenario_text = Path(scenario.source).read_text(encoding="utf-8")
-    atomic_write_text(out / "scenario.toml", scenario_text)
-    atomic_write_text(out / "record.json", json.dumps(
+    (out / "scenario.toml").write_text(scenario_text, encoding="utf-8")
+    (out / "record.json").write_text(json.dumps(
         {"format": RECORD_FORMAT, "variants": [r.as_dict() for r in records]}, ensure_ascii=False,
-        allow_nan=False, separators=(",", ":")) + "\n")
+        allow_nan=False, separators=(",", ":")) + "\n", encoding="utf-8")
     rows = [row for run in records for row in run.rows()]
     buf = io.StringIO()
     writer = csv.DictWriter(buf, TIMELINE_FIELDS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    atomic_write_text(out / "timeline.csv", buf.getvalue())
-    atomic_write_text(out / "timeline.jsonl", "".join(
+    (out / "timeline.csv").write_text(buf.getvalue(), encoding="utf-8")
+    (out / "timeline.jsonl").write_text("".join(
         json.dumps(dict(row, crew=list(e.crew)), ensure_ascii=False) + "\n"
-        for run in records for row, e in zip(run.rows(), run.events)))
-    atomic_write_text(out / "metrics.json", _dumps({"variants": [run.metrics for run in records]}))
-    atomic_write_text(out / "windows.json", _dumps({run.variant_id: {
+        for run in records for row, e in zip(run.rows(), run.events)), encoding="utf-8")
+    (out / "metrics.json").write_text(_dumps({"variants": [run.metrics for run in records]}), encoding="utf-8")
+    (out / "windows.json").write_text(_dumps({run.variant_id: {
         "used": [w.used_row() for w in run.windows_used],
-        "considered": [w.considered_row(run.iso) for w in run.windows_considered]} for run in records}))
-    atomic_write_text(out / "scenario.json", _dumps(scenario_as_dict(scenario)))
-    atomic_write_text(out / "run.json", _dumps({
+        "considered": [w.considered_row(run.iso) for w in run.windows_considered]} for run in records}),
+        encoding="utf-8")
+    (out / "scenario.json").write_text(_dumps(scenario_as_dict(scenario)), encoding="utf-8")
+    (out / "run.json").write_text(_dumps({  # last: the mark of a complete directory
         "orbops_version": __version__, "scenario_file": scenario.source, "scenario": scenario.name,
         "seed": records[0].seed, "stochastic": records[0].stochastic,
         "variants": [{"id": r.variant_id, "name": r.variant_name} for r in records],
         "scenario_sha256": hashlib.sha256(scenario_text.encode("utf-8")).hexdigest(),
-        "inputs": inputs, "files": list(RUN_FILES)}))
-    return out
+        "inputs": inputs, "files": list(RUN_FILES)}), encoding="utf-8")
 
 
 @dataclass

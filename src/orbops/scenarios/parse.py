@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import ScenarioError
 from ..ops import DISTRIBUTIONS, Distribution
-from .schema import POLICY, ROOT, TABLES, Checker, Field
+from .schema import DAYS, POLICY, ROOT, TABLES, Checker, Field
 
 __all__ = ["Parsed", "Entry", "read_toml", "parse", "find_line", "ARRAYS"]
 
@@ -42,18 +42,34 @@ class Parsed:
     standby_ready_days: Distribution | None = None
 
 
+MAX_TOML_BYTES = 16 * 2**20
+"""A scenario or profiles file larger than this is refused (a scenario is a few kilobytes)."""
+
+
 def read_toml(path: Path) -> tuple[str, dict]:
-    """The text and data of a TOML file; raises :class:`ScenarioError` naming the file."""
+    """The text and data of a TOML file (UTF-8, a byte-order mark allowed); raises :class:`ScenarioError`
+    whose problems name the file (and the line, for a syntax error)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.stat().st_size > MAX_TOML_BYTES:
+            raise ScenarioError(str(path), [f"{path}: {path.stat().st_size / 2**20:.0f} MiB is too large for a "
+                                            f"scenario (at most {MAX_TOML_BYTES // 2**20} MiB)"])
+        data = path.read_bytes()
     except OSError as exc:
-        raise ScenarioError(str(path), [f"cannot read the file: {exc.strerror}"]) from None
+        raise ScenarioError(str(path), [f"{path}: cannot read the file: {exc.strerror}"]) from None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ScenarioError(str(path), [f"not UTF-8 text: {exc}"]) from None
+        line = data[:exc.start].count(b"\n") + 1
+        raise ScenarioError(str(path), [f"{path}:{line}: not UTF-8 text (byte {data[exc.start]:#04x} at "
+                                        f"offset {exc.start})"]) from None
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(str(path), [f"not valid TOML: {exc}"]) from None
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        where = f"{path}:{m.group(1)}" if m else str(path)
+        raise ScenarioError(str(path), [f"{where}: not valid TOML: {exc}"]) from None
+    except RecursionError:
+        raise ScenarioError(str(path), [f"{path}: not valid TOML: nested too deeply"]) from None
 
 
 def parse(raw: dict, check: Checker) -> Parsed:
@@ -95,7 +111,7 @@ def _entries(top: dict, name: str, check: Checker) -> list[Entry]:
 def _keyed_value(check: Checker, path: str, kind: str, value):
     if kind == "dist":
         return distribution(check, path, value)
-    value = check.value(path, Field("float", minimum=0), value)
+    value = check.value(path, Field("float", minimum=0, maximum=24 * 365.25 if kind == "rate" else None), value)
     if value is not None and kind == "probability" and value > 1.0:
         check.fail(path, f"{value!r} is not a probability (0 to 1)")
         return None
@@ -162,6 +178,10 @@ def _distribution_sane(check: Checker, path: str, kind: str, params: dict) -> bo
         check.fail(f"{path}.{location}", f"{params[location]!r} must be {'positive' if positive else 'at least 0'} "
                                          "(days)")
         return False
+    too_long = [k for k, v in params.items() if k != "weights" and max(v if isinstance(v, tuple) else (v,)) > DAYS]
+    if too_long:
+        check.fail(f"{path}.{too_long[0]}", f"is more than {DAYS:g} days")
+        return False
     if kind == "empirical" and "weights" in params and sum(params["weights"]) <= 0:
         check.fail(f"{path}.weights", "the weights add up to 0: expected some positive weight")
         return False
@@ -191,6 +211,11 @@ def find_line(text: str, key_path: str) -> int | None:
             if re.match(rf"\s*\[\s*{re.escape(table)}\s*\]", line):
                 pos = i
                 break
+    if len(parts) == 1 and not index:  # a top-level key or a table header ([polcy], [[missionz]])
+        for i, line in enumerate(lines):
+            if re.match(rf"\s*(\[\[?\s*{re.escape(table)}\s*\]\]?|{re.escape(table)}\s*=)", line):
+                return i + 1
+        return None
     key = parts[-1][0] if len(parts) > 1 else table
     for i in range(pos, len(lines)):
         if i > pos and re.match(r"\s*\[", lines[i]) and not re.match(rf"\s*\[\[?\s*{re.escape(table)}\.", lines[i]):

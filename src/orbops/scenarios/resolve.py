@@ -19,7 +19,7 @@ from typing import Mapping
 
 import numpy as np
 
-from ..elements import Catalog, elements_digest, load_catalog
+from ..elements import ELEMENT_FILE_SUFFIXES, Catalog, elements_digest, load_catalog
 from ..errors import ElementsError, OrbopsError, UnknownObjectError
 from ..frames import Site
 from ..geometry import LandingZone, LaunchSite, RendezvousProfile, landing_zones, launch_sites
@@ -32,6 +32,8 @@ from .schema import TABLES, Checker
 __all__ = ["Resolved", "resolve"]
 
 DIRECTIONS = ("northeast", "southeast")
+FILE_KINDS = {"elements": (ELEMENT_FILE_SUFFIXES, 256 * 2**20), "profiles": ((".toml",), 2**20)}
+"""The files a scenario may name: their suffixes and size limits (bytes)."""
 
 
 @dataclass
@@ -94,17 +96,33 @@ class _Resolver:
         if None not in (when, start, end) and not start <= when <= end:
             self.fail(path, f"{format_utc(when)} is outside the scenario ({format_utc(start)} to {format_utc(end)})")
 
-    def file(self, path: str, written: str) -> Path | None:
+    def file(self, path: str, written: str, kind: str) -> Path | None:
         """Where a file the scenario names (at key ``path``) is: given in ``files``, else relative to the
-        scenario; None after reporting a file that is not there."""
+        scenario's folder; a regular file with a suffix of its ``kind`` (``elements``, ``profiles``) and
+        at most its size limit. None after reporting what is wrong with it."""
         if written in self.files:
             return Path(self.files[written])
         if self.only_files:
             self.fail(path, f"{written!r} is not among the files given ({', '.join(self.files) or 'none'})")
             return None
+        suffixes, limit = FILE_KINDS[kind]
+        if Path(written).is_absolute() or written.startswith("~"):
+            self.fail(path, f"{written!r} is not relative: name files relative to the scenario's folder")
+            return None
+        if Path(written).suffix.lower() not in suffixes:
+            what = "an element" if kind == "elements" else "a profiles"
+            self.fail(path, f"{written!r} is not {what} file: expected a name ending in {', '.join(suffixes)}")
+            return None
         found = (self.base / written).resolve()
         if not found.exists():
             self.fail(path, f"file {written!r} not found (relative to {self.base})")
+            return None
+        if not found.is_file():
+            self.fail(path, f"{written!r} is not a regular file")
+            return None
+        if found.stat().st_size > limit:
+            self.fail(path, f"{written!r} is {found.stat().st_size / 2**20:.0f} MiB: at most "
+                            f"{limit / 2**20:.0f} MiB is read")
             return None
         return found
 
@@ -141,6 +159,7 @@ class _Resolver:
         self.docked_at_start(used)
         for p, e in missions.values():
             self.mission(p, e, used, inclinations)
+        self.crew_once_at_a_time()
         self.contingencies()
         self.variants()
         self.uncertainty()
@@ -156,7 +175,7 @@ class _Resolver:
         if written_all == []:
             self.fail("scenario.elements", "no element files: expected at least one (relative to the scenario)")
         for i, written in enumerate(written_all or []):
-            path = self.file(f"scenario.elements[{i}]", written)
+            path = self.file(f"scenario.elements[{i}]", written, "elements")
             if path is None:
                 continue
             found.append(path)
@@ -276,7 +295,7 @@ class _Resolver:
     def profiles(self, path: str, raw) -> tuple[RendezvousProfile, ...]:
         """Profiles from a file of ``[[profile]]`` tables or an inline list (``orbops.ops.vehicles.PROFILE_KEYS``)."""
         if isinstance(raw, str):
-            where_is = self.file(path, raw)
+            where_is = self.file(path, raw, "profiles")
             if where_is is None:
                 return ()
             out, problems = read_profiles(where_is)
@@ -402,6 +421,35 @@ class _Resolver:
             self.fail(f"{p}.landing_date", f"{format_utc(e['landing_date'])} is not after the launch "
                       f"({format_utc(first)})")
 
+    def crew_once_at_a_time(self) -> None:
+        """In each variant a crew member is on one flight at a time: the planned stays (from the launch day,
+        else the no-earlier-than date; from the docking of a vehicle docked at the start) of the flights they
+        are on must not overlap. A replacement ordered by one of the variant's contingencies flies uncrewed."""
+        stays = []  # (crew, start, end or None, key path, flight)
+        for p, e in self.p.arrays["docked_at_start"]:
+            end = None if e["docked"] is None or e["stay_days"] is None else _after(e["docked"], e["stay_days"])
+            stays += [(c, e["docked"], end, f"{p}.crew[{j}]", e["mission"] or e["vehicle"])
+                      for j, c in enumerate(e["crew"] or []) if e["docked"] is not None]
+        for p, e in self.r.by_id["missions"].values():
+            start = e["launch_date"] if e["launch_date"] is not None else e["net"]
+            if start is not None and e["stay_days"] is not None and not e["standby"]:
+                stays += [(c, start, _after(start, e["stay_days"]), f"{p}.crew[{j}]", e["id"])
+                          for j, c in enumerate(e["crew"] or [])]
+        variants = [(e["id"] or p, set(e["exclude_missions"] or ()), set(e["exclude_contingencies"] or ()))
+                    for p, e in self.p.arrays["variants"]] or [("base", set(), set())]
+        reported = set()
+        for vid, missions_out, contingencies_out in variants:
+            uncrewed = {e["replacement"] for p, e in self.p.arrays["contingencies"]
+                        if e["replacement"] and (e["id"] or p) not in contingencies_out}
+            flown = sorted((s for s in stays if s[4] not in missions_out | uncrewed), key=lambda s: (s[0], s[1]))
+            for a, b in zip(flown, flown[1:]):
+                if a[0] == b[0] and (a[2] is None or b[1] < a[2]) and (b[3], a[4]) not in reported:
+                    reported.add((b[3], a[4]))
+                    self.fail(b[3], f"{b[0]} is still on {a[4]} (from {format_utc(a[1])}"
+                                    + ("" if a[2] is None else f" to {format_utc(a[2])}")
+                                    + f") when {b[4]} starts ({format_utc(b[1])}) in variant {vid}: a crew member "
+                                    "flies one mission at a time")
+
     def reach(self, path: str, site: LaunchSite, inc: float, station: str) -> None:
         lat = abs(site.site.lat_deg)
         if min(inc, 180.0 - inc) < lat - 0.05:
@@ -474,6 +522,10 @@ class _Resolver:
         for name, (table, what) in known.items():
             for key in self.p.uncertainty[name]:
                 self.ref(f"uncertainty.{name}.{key}", key, table, what)
+
+
+def _after(t: np.datetime64, days: float) -> np.datetime64:
+    return t + np.timedelta64(int(round(days * NS_PER_DAY)), "ns")
 
 
 def _defaults(table: str) -> dict:

@@ -7,14 +7,19 @@ adds the file and, where it can find it, the line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as _dt
+import math
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from ..timescales import parse_utc
 
-__all__ = ["Field", "TABLES", "ROOT", "POLICY", "Checker", "RETURN_HOURS_WITHOUT_MODEL"]
+__all__ = ["Field", "TABLES", "ROOT", "POLICY", "LIMITS", "Checker", "RETURN_HOURS_WITHOUT_MODEL"]
+
+MIN_UTC, MAX_UTC = np.datetime64("1957-10-04", "ns"), np.datetime64("2200-01-01", "ns")
+"""The instants a scenario may name: from Sputnik 1 to well past any element set's usefulness."""
 
 RETURN_HOURS_WITHOUT_MODEL = 3.5
 """Undocking to landing of a vehicle class with neither ``return_hours`` nor a model: a Soyuz's return,
@@ -31,6 +36,7 @@ class Field:
     choices: tuple = ()
     minimum: float | None = None
     help: str = ""
+    maximum: float | None = None
 
 
 REQ = {"required": True}
@@ -69,7 +75,7 @@ TABLES: dict[str, dict[str, Field]] = {
         "start": Field("utc", **REQ),
         "end": Field("utc", **REQ),
         "seed": Field("int", default=0, minimum=0),
-        "elements": Field("list[str]", **REQ, help="element files or directories, relative to the scenario file"),
+        "elements": Field("list[str]", **REQ, help="element files (.tle, .json, ...), relative to the scenario file"),
         "max_element_age_days": Field("float", default=30.0, minimum=0),
     },
     "policy": POLICY,
@@ -195,6 +201,37 @@ ROOT = {
     "variants": Field("list[table]", default=[]), "uncertainty": Field("table", default={}),
 }
 
+DAYS = 36525.0  # a century: no duration in a scenario is longer
+LIMITS: dict[tuple[str, str], tuple[float, float]] = {
+    # what is physical (or at least possible); a value outside is a mistake, reported by validate
+    ("scenario", "seed"): (0, 2**63 - 1), ("scenario", "max_element_age_days"): (0, DAYS),
+    ("stations", "crew_capacity"): (1, 100),
+    ("spaceports", "lat_deg"): (-90, 90), ("spaceports", "lon_deg"): (-180, 360),
+    ("spaceports", "alt_m"): (-450, 9000),  # the Dead Sea shore to Everest
+    ("spaceports", "pad_turnaround_days"): (0, DAYS),
+    ("spaceports", "min_inclination_deg"): (0, 180), ("spaceports", "max_inclination_deg"): (0, 180),
+    ("landing_sites", "lat_deg"): (-90, 90), ("landing_sites", "lon_deg"): (-180, 360),
+    ("landing_sites", "alt_m"): (-450, 9000), ("landing_sites", "cross_range_km"): (0, 20000),
+    ("landing_sites", "min_sun_elevation_deg"): (-90, 90),
+    ("vehicle_classes", "seats"): (0, 100), ("vehicle_classes", "lifeboat_seats"): (0, 100),
+    ("vehicle_classes", "docked_life_days"): (0, DAYS), ("vehicle_classes", "return_hours"): (0, 24 * 30),
+    ("vehicle_classes", "free_flight_days"): (0, 365),
+    ("ascent", "lead_s"): (-86400, 86400), ("ascent", "ascent_s"): (0, 3600),
+    ("ascent", "insertion_arc_deg"): (0, 180), ("ascent", "insertion_alt_km"): (100, 2000),
+    ("ascent", "plane_tolerance_deg"): (0, 30),
+    ("docked_at_start", "stay_days"): (0, DAYS), ("missions", "stay_days"): (0, DAYS),
+    ("rotations", "interval_days"): (1, DAYS), ("rotations", "stay_days"): (0, DAYS),
+    ("rotations", "crew_per_flight"): (0, 100), ("rotations", "relieves"): (0, 1000),
+    ("plane_studies", "delta_v_budget_km_s"): (0, 20),
+    ("contingencies", "decision_days"): (0, DAYS), ("contingencies", "replacement_ready_days"): (0, DAYS),
+    ("contingencies", "grounding_days"): (0, DAYS),
+    ("policy", "handover_overlap_days"): (0, DAYS), ("policy", "crewed_after_failure_days"): (0, DAYS),
+    ("policy", "launch_prep_days"): (0, DAYS), ("policy", "advance_relief_margin_days"): (0, DAYS),
+    ("policy", "min_docked_hours"): (0, 24 * DAYS), ("policy", "port_clear_hours"): (0, 24 * DAYS),
+}
+for (_table, _key), (_lo, _hi) in LIMITS.items():
+    TABLES[_table][_key] = replace(TABLES[_table][_key], minimum=_lo, maximum=_hi)
+
 _TYPE_NAMES = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false",
                "utc": "an ISO 8601 UTC time such as 2011-11-14T04:14Z", "list[str]": "a list of strings",
                "table": "a table", "list[table]": "an array of tables ([[...]])", "any": "a value"}
@@ -220,20 +257,17 @@ class Checker:
             ok = isinstance(raw, int) and not isinstance(raw, bool)
         elif kind == "float":
             ok = isinstance(raw, (int, float)) and not isinstance(raw, bool)
+            if ok and not math.isfinite(raw):
+                self.fail(path, f"{raw!r} is not a finite number")
+                return None
             value = float(raw) if ok else raw
         elif kind == "bool":
             ok = isinstance(raw, bool)
         elif kind == "utc":
-            if isinstance(raw, str):
-                try:
-                    value = parse_utc(raw)
-                except ValueError:
-                    ok = False
-            else:
-                try:  # TOML dates and datetimes
-                    value = np.datetime64(raw.replace(tzinfo=None) if hasattr(raw, "tzinfo") else raw, "ns")
-                except (TypeError, ValueError, AttributeError):
-                    ok = False
+            value, why = _utc(raw)
+            if value is None:
+                self.fail(path, f"{_describe(raw)} is not {_TYPE_NAMES[kind]}" + (f" ({why})" if why else ""))
+                return None
         elif kind == "list[str]":
             ok = isinstance(raw, list) and all(isinstance(x, str) for x in raw)
         elif kind == "table":
@@ -248,6 +282,9 @@ class Checker:
             return None
         if field.minimum is not None and isinstance(value, (int, float)) and value < field.minimum:
             self.fail(path, f"{value!r} is below the minimum {field.minimum:g}")
+            return None
+        if field.maximum is not None and isinstance(value, (int, float)) and value > field.maximum:
+            self.fail(path, f"{value!r} is above the maximum {field.maximum:g}")
             return None
         return value
 
@@ -270,6 +307,28 @@ class Checker:
             else:
                 out[key] = field.default
         return out
+
+
+def _utc(raw) -> tuple[np.datetime64 | None, str]:
+    """A UTC instant from an ISO string or a TOML date/datetime (an offset converted to UTC), else
+    (None, why)."""
+    if isinstance(raw, _dt.datetime):
+        if raw.tzinfo is not None:
+            raw = raw.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+        text = raw.isoformat()
+    elif isinstance(raw, _dt.date):
+        text = raw.isoformat()
+    elif isinstance(raw, str):
+        text = raw
+    else:
+        return None, ""
+    try:
+        value = parse_utc(text)
+    except ValueError as exc:
+        return None, str(exc).split(": ", 1)[-1] if ": " in str(exc) else str(exc)
+    if not MIN_UTC <= value <= MAX_UTC:
+        return None, f"outside {MIN_UTC.astype('datetime64[D]')} to {MAX_UTC.astype('datetime64[D]')}"
+    return value, ""
 
 
 def _describe(raw) -> str:
