@@ -83,7 +83,7 @@ def test_eclipses_json(run):
 
 def test_planes_json_and_plot(run, tmp_path):
     png = tmp_path / "planes.png"
-    r = run("planes", "ISS", "CSS", "--start", "2025-11-01", "--days", "330", "--step", "5", "--json", "-o", str(png))
+    r = run("planes", "ISS", "CSS", "--start", "2025-11-01", "--days", "330", "--step", str(5 * 86400), "--json", "-o", str(png))
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert data["node_alignments_utc"] and 0.9 < data["drift_deg_per_day"] < 1.4

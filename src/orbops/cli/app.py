@@ -16,17 +16,29 @@ EXIT_USAGE = 2
 EXIT_FAILED = 3
 EXIT_INTERNAL = 4
 EXIT_INTERRUPTED = 130
+EXIT_PIPE = 141
+EXIT_TERMINATED = 143
 
 EXIT_CODES = {
     EXIT_OK: "success",
     EXIT_INVALID: "invalid input records: each is reported on stderr; the valid ones were used",
     EXIT_USAGE: "usage error: unknown option, missing or malformed argument",
-    EXIT_FAILED: "could not run: unreadable input, unknown object, bad time, ...",
+    EXIT_FAILED: "could not run: unreadable input, unknown object, bad time, a file that cannot be written, ...",
     EXIT_INTERNAL: "internal error: a bug (set ORBOPS_DEBUG=1 for a traceback)",
-    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C); files being written are left as they were",
+    EXIT_PIPE: "the reader of the output went away (broken pipe)",
+    EXIT_TERMINATED: "terminated (SIGTERM); files being written are left as they were",
 }
 
 _EPILOG = "\b\nExit codes:\n" + "\n".join(f"  {code:>3}  {text}" for code, text in EXIT_CODES.items())
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that every ``finally`` runs (temporary files removed)."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
 
 
 class Invalid(click.exceptions.Exit):
@@ -54,16 +66,27 @@ class OrbopsGroup(click.Group):
             warnings.simplefilter("always")
             warnings.filterwarnings("ignore", category=DeprecationWarning)
             try:
-                return super().invoke(ctx)
+                result = super().invoke(ctx)
+                if ctx.meta.get("orbops.invalid"):
+                    ctx.exit(EXIT_INVALID)  # finished with what was valid; the rest was reported
+                return result
             except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
                 raise
+            except Terminated:
+                error("terminated")
+                ctx.exit(EXIT_TERMINATED)
             except KeyboardInterrupt:
                 error("interrupted")
                 ctx.exit(EXIT_INTERRUPTED)
             except BrokenPipeError:
-                ctx.exit(EXIT_OK)
+                _quiet_stdout()
+                ctx.exit(EXIT_PIPE)
             except OrbopsError as exc:
                 error(str(exc))
+                ctx.exit(EXIT_FAILED)
+            except OSError as exc:  # a disk full, a folder not writable, a file gone: not a bug
+                where = f"{exc.filename}: " if exc.filename else ""
+                error(f"{where}{exc.strerror or exc}")
                 ctx.exit(EXIT_FAILED)
             except Exception as exc:  # noqa: BLE001 - last line of defence for users
                 if os.environ.get("ORBOPS_DEBUG"):
@@ -93,8 +116,22 @@ def cli() -> None:
     """
 
 
+def _quiet_stdout() -> None:
+    """After a broken pipe: send what is left of stdout nowhere (no second error at exit)."""
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main() -> None:
     """Console-script entry point."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="orbops")
 
 

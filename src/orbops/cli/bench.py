@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import resource
+from pathlib import Path
 
 import click
 
@@ -11,9 +12,10 @@ from ..elements import load_catalog
 from ..errors import OrbopsError
 from ..propagation.benchmark import DEFAULT_BATCHES, METHODS, benchmark_batches, scaling
 from .app import cli
+from .common import bundled_elements
 from .render import print_json, print_table
 
-DEFAULT_CATALOG = os.path.join("tle", "catalog-gpredict-20180122.tle")
+DEFAULT_CATALOG = "catalog-gpredict-20180122.tle"  # among the element sets that come with orbops
 
 
 @cli.command("bench", short_help="Measure propagation throughput against the sgp4 library and skyfield.")
@@ -29,7 +31,8 @@ DEFAULT_CATALOG = os.path.join("tle", "catalog-gpredict-20180122.tle")
 @click.option("--repeats", type=click.IntRange(min=1), default=3, show_default=True,
               help="Interleaved rounds; medians are reported.")
 @click.option("--elements", type=click.Path(exists=True, dir_okay=False), default=None,
-              help=f"Catalog snapshot to replicate. Default: {DEFAULT_CATALOG}.")
+              help=f"Catalog snapshot to replicate. Default: {DEFAULT_CATALOG} of the element sets that come with "
+                   "orbops.")
 @click.option("--plot", type=click.Path(dir_okay=False), default=None,
               help="Also measure 1..10000 satellites x 1440 times and save the scaling plot (PNG).")
 @click.option("--skyfield-all", is_flag=True, help="Run the skyfield loop on big batches too (slow).")
@@ -40,7 +43,7 @@ def bench_command(sats, steps, kinds, methods, repeats, elements, plot, skyfield
     the same run, from UTC datetime64 times (conversion included). Ratios are against SatrecArray,
     per round; peak memory is what the call allocated (tracemalloc).
     """
-    path = elements or DEFAULT_CATALOG
+    path = elements or str(Path(bundled_elements()) / DEFAULT_CATALOG)
     if not os.path.exists(path):
         raise OrbopsError(f"catalog {path} not found: run from the repository root or pass --elements FILE")
     catalog = load_catalog(path).latest()

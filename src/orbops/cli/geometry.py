@@ -17,7 +17,7 @@ from ..ops.vehicles import read_profiles, vehicle_model
 from ..outputs.atomic import atomic_write_text
 from ..timescales import format_utc, to_ns
 from .app import cli
-from .common import UTCTime, elements_option, load_orbits, span_ns
+from .common import UTCTime, elements_option, load_orbits, max_age_option, span_ns, span_options
 from .render import Progress, print_json, print_table
 
 
@@ -34,7 +34,7 @@ def _fmt(x, spec=".1f"):
 @cli.command("track", short_help="Ground tracks on a world map (PNG), or as CSV / GeoJSON.")
 @click.argument("objects", nargs=-1, required=True)
 @click.option("--start", required=True, type=UTCTime(), help="Start (UTC).")
-@click.option("--hours", type=click.FloatRange(min=0.001), default=3.0, show_default=True, help="Length of the track.")
+@span_options(hours=3.0)
 @click.option("--step", type=click.FloatRange(min=1.0), default=30.0, show_default=True, metavar="SECONDS",
               help="Sampling step.")
 @click.option("--out", "-o", "out", type=click.Path(dir_okay=False), default=None,
@@ -45,8 +45,10 @@ def _fmt(x, spec=".1f"):
               help="Mark a launch site or place (repeatable): baikonur, jiuquan, ksc-39a, ... or LAT,LON.")
 @click.option("--landing-zone", "zones", multiple=True, metavar="NAME", help="Mark a landing zone: soyuz, dongfeng.")
 @click.option("--json", "as_json", is_flag=True, help="Print the samples as JSON.")
+@max_age_option
 @elements_option
-def track_command(objects, start, hours, step, out, term, term_at, sites, zones, as_json, elements):
+def track_command(objects, start, hours, days, stop, step, out, term, term_at, sites, zones, as_json, max_age_days,
+                  elements):
     """Ground tracks of OBJECTS (NORAD ids, names or aliases such as ISS and CSS) from --start.
 
     The map shows each track (split at the antimeridian) with a circle at the
@@ -54,9 +56,12 @@ def track_command(objects, start, hours, step, out, term, term_at, sites, zones,
     sites and landing zones. CSV columns: norad_id, name, time_utc, lat_deg,
     lon_deg, alt_km. GeoJSON: one LineString/MultiLineString per object with
     hourly points and the marked places.
+
+    \b
+    Example: orbops track ISS CSS --start 2025-11-05 --hours 3 -o tracks.png
     """
-    orbits = load_orbits(elements, objects)
-    t0, t1 = span_ns(start, hours=hours)
+    t0, t1 = span_ns(start, hours, days, stop, default_hours=3.0)
+    orbits = load_orbits(elements, objects, (t0, t1), max_age_days)
     tracks = ground_tracks(orbits, time_grid(t0, t1, step))
     places = [(s, parse_site(s)) for s in sites] + [(z, landing_zone(z).site) for z in zones]
     if out is None:
@@ -93,7 +98,8 @@ def track_command(objects, start, hours, step, out, term, term_at, sites, zones,
             draw_terminator(ax, lon, lat, slat, label=f"night at {format_utc(when)}")
         draw_tracks(ax, tracks)
         draw_places(ax, places)
-        ax.set_title(f"Ground tracks from {format_utc(t0)} for {hours:g} h (start: circle; dots: each hour)")
+        ax.set_title(f"Ground tracks from {format_utc(t0)} for {(t1 - t0) / 3.6e12:g} h (start: circle; dots: each "
+                     "hour)")
         ax.legend(loc="lower left", fontsize=8)
         save_figure(fig, out)
     else:
@@ -129,21 +135,25 @@ def _geojson(tracks, places) -> dict:
 @click.argument("objects", nargs=-1, required=True)
 @click.option("--site", required=True, metavar="NAME|LAT,LON[,ALT_M]", help="The observing site.")
 @click.option("--start", required=True, type=UTCTime(), help="Start (UTC).")
-@click.option("--days", type=click.FloatRange(min=0.0001), default=1.0, show_default=True)
+@span_options(days=1.0)
 @click.option("--min-el", type=click.FloatRange(-10, 89), default=10.0, show_default=True, metavar="DEG",
               help="Elevation mask.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@max_age_option
 @elements_option
-def passes_command(objects, site, start, days, min_el, as_json, elements):
+def passes_command(objects, site, start, hours, days, stop, min_el, as_json, max_age_days, elements):
     """Passes of OBJECTS over --site above --min-el degrees, for --days from --start.
 
     Reported when the culmination lies inside the span. JSON fields: rise_utc,
     culminate_utc, set_utc (ISO 8601 UTC; null outside the span), max_el_deg,
     rise_az_deg, culminate_az_deg, set_az_deg, duration_s, name, norad_id.
+
+    \b
+    Example: orbops passes ISS --site baikonur --start 2025-11-05 --days 2
     """
     place = parse_site(site)
-    orbits = load_orbits(elements, objects)
-    t0, t1 = span_ns(start, days=days)
+    t0, t1 = span_ns(start, hours, days, stop, default_days=1.0)
+    orbits = load_orbits(elements, objects, (t0, t1), max_age_days)
     found = passes(orbits, place, t0, t1, min_el_deg=min_el)
     if as_json:
         print_json([p.as_dict() for p in found])
@@ -161,17 +171,21 @@ def passes_command(objects, site, start, days, min_el, as_json, elements):
 @cli.command("eclipses", short_help="Earth-shadow passages (umbra, penumbra) and beta angle.")
 @click.argument("objects", nargs=-1, required=True)
 @click.option("--start", required=True, type=UTCTime(), help="Start (UTC).")
-@click.option("--days", type=click.FloatRange(min=0.0001), default=1.0, show_default=True)
+@span_options(days=1.0)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@max_age_option
 @elements_option
-def eclipses_command(objects, start, days, as_json, elements):
+def eclipses_command(objects, start, hours, days, stop, as_json, max_age_days, elements):
     """Shadow passages of OBJECTS: penumbra and umbra entry and exit, duration, beta angle.
 
     Conical shadow of a spherical Earth; the Sun from the Astronomical
     Almanac's low-precision formulae (about 0.01 deg). Times are UTC.
+
+    \b
+    Example: orbops eclipses ISS --start 2025-11-05 --days 1
     """
-    orbits = load_orbits(elements, objects)
-    t0, t1 = span_ns(start, days=days)
+    t0, t1 = span_ns(start, hours, days, stop, default_days=1.0)
+    orbits = load_orbits(elements, objects, (t0, t1), max_age_days)
     found = eclipses(orbits, t0, t1)
     if as_json:
         print_json([e.as_dict() for e in found])
@@ -204,7 +218,7 @@ def _profiles_or_fail(path: str) -> tuple[RendezvousProfile, ...]:
 @click.option("--site", required=True, metavar="NAME|LAT,LON", help="Launch site: baikonur, jiuquan, ksc-39a, ... or LAT,LON.")
 @click.option("--target", required=True, metavar="KEY", help="Target object: ISS, CSS, a NORAD id or name.")
 @click.option("--start", required=True, type=UTCTime(), help="Start (UTC).")
-@click.option("--days", type=click.FloatRange(min=0.01), default=7.0, show_default=True)
+@span_options(days=7.0)
 @click.option("--vehicle", default=None, metavar="MODEL",
               help="A vehicle model (soyuz, progress, shenzhou, crew-dragon, starliner): its ascent, its profiles "
                    "as flown at each date, and the branches its site allows crew vehicles.")
@@ -224,9 +238,10 @@ def _profiles_or_fail(path: str) -> tuple[RendezvousProfile, ...]:
                    "docking_s, lead_s, phasing_alt_km, flown_from, flown_until); replaces the vehicle's.")
 @click.option("--all", "show_all", is_flag=True, help="Also list the windows the site does not permit.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@max_age_option
 @elements_option
-def windows_command(site, target, start, days, vehicle, lead_s, ascent_s, insertion_arc, insertion_alt,
-                    plane_tolerance, profiles_file, show_all, as_json, elements):
+def windows_command(site, target, start, hours, days, stop, vehicle, lead_s, ascent_s, insertion_arc, insertion_alt,
+                    plane_tolerance, profiles_file, show_all, as_json, max_age_days, elements):
     """Every instant --site passes through the orbital plane of --target, both branches.
 
     For each: the launch azimuth (inertial, and for the rocket with the Earth's
@@ -235,6 +250,9 @@ def windows_command(site, target, start, days, vehicle, lead_s, ascent_s, insert
     fastest rendezvous profile accepting it and the docking time. JSON fields
     include inplane_utc, launch_utc, azimuth_deg, direction, feasible, reason,
     phase_deg, profile, rendezvous_s, docking_utc.
+
+    \b
+    Example: orbops windows --site baikonur --target ISS --start 2025-11-20 --vehicle soyuz
     """
     lsite = _site_arg(site)
     model = vehicle_model(vehicle) if vehicle else None
@@ -242,8 +260,8 @@ def windows_command(site, target, start, days, vehicle, lead_s, ascent_s, insert
     ascent = Ascent(base.lead_s if lead_s is None else lead_s, base.ascent_s if ascent_s is None else ascent_s,
                     base.insertion_arc_deg if insertion_arc is None else insertion_arc,
                     base.insertion_alt_km if insertion_alt is None else insertion_alt, plane_tolerance)
-    orbits = load_orbits(elements, [target])
-    t0, t1 = span_ns(start, days=days)
+    t0, t1 = span_ns(start, hours, days, stop, default_days=7.0)
+    orbits = load_orbits(elements, [target], (t0, t1), max_age_days)
     profiles = _profiles_or_fail(profiles_file) if profiles_file else (model.profiles if model else ())
     if lead_s is not None:  # an explicit lead is the lead of every profile
         profiles = tuple(replace(p, lead_s=None) for p in profiles)
@@ -274,19 +292,32 @@ def windows_command(site, target, start, days, vehicle, lead_s, ascent_s, insert
 @click.argument("a")
 @click.argument("b")
 @click.option("--start", required=True, type=UTCTime(), help="Start (UTC).")
-@click.option("--days", type=click.FloatRange(min=1), default=365.0, show_default=True)
-@click.option("--step", "step_days", type=click.FloatRange(min=0.05), default=1.0, show_default=True, metavar="DAYS")
+@span_options(days=365.0)
+@click.option("--step", "step_s", type=click.FloatRange(min=3600.0), default=86400.0, show_default=True,
+              metavar="SECONDS", help="Sampling step (seconds, as for every command).")
 @click.option("--out", "-o", "out", type=click.Path(dir_okay=False), default=None, help="Save a plot (.png).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--max-age", "max_age_days", type=click.FloatRange(min=0), default=None, metavar="DAYS",
+              help="Refuse instants further than this from every element set (default: no limit; a year of "
+                   "planes spans the gaps in a sparse history).")
 @elements_option
-def planes_command(a, b, start, days, step_days, out, as_json, elements):
+def planes_command(a, b, start, hours, days, stop, step_s, out, as_json, max_age_days, elements):
     """Relative inclination and RAAN difference of A's and B's orbital planes over time, its drift
     (fitted, and from the J2 formula), the plane-change delta-v between them and when their node lines
-    align (e.g. orbops planes ISS CSS --start 2025-11-01)."""
-    orbits = load_orbits(elements, [a, b])
-    t0, t1 = span_ns(start, days=days)
+    align.
+
+    \b
+    Example: orbops planes ISS CSS --start 2025-11-01 --days 365
+    """
+    t0, t1 = span_ns(start, hours, days, stop, default_days=365.0)
+    orbits = load_orbits(elements, [a, b], (t0, t1), max_age_days)
+    if orbits.norad_ids[0] == orbits.norad_ids[1]:
+        raise click.BadParameter(f"{a} and {b} are the same object ({orbits.norad_ids[0]}): give two orbits",
+                                 param_hint="A B")
+    if t1 - t0 < 2 * step_s * 1e9:
+        raise click.BadParameter("the span holds fewer than two steps", param_hint="--days")
     with Progress(1, "computing planes"):
-        geo = plane_geometry(orbits, 0, 1, t0, t1, step_s=step_days * 86400.0)
+        geo = plane_geometry(orbits, 0, 1, t0, t1, step_s=step_s)
     if out:
         from ..outputs.plots import new_figure, plot_planes, save_figure
 
@@ -297,7 +328,7 @@ def planes_command(a, b, start, days, step_days, out, as_json, elements):
     if as_json:
         print_json(geo.as_dict())
         return
-    d = geo.as_dict(every=max(1, int(30 / step_days)))
+    d = geo.as_dict(every=max(1, int(30 * 86400.0 / step_s)))
     click.echo(f"{geo.names[0]} vs {geo.names[1]}: node drift {geo.drift_deg_per_day:+.4f} deg/day "
                f"(J2 formula {geo.j2_drift_deg_per_day:+.4f}); relative inclination "
                f"{d['relative_inclination_deg']['min']:.2f}..{d['relative_inclination_deg']['max']:.2f} deg; plane change "

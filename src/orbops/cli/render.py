@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any, Iterable, Sequence
 
@@ -13,10 +14,11 @@ from rich.table import Table
 
 
 def stdout_console() -> Console:
-    """A console on the current stdout; wide and plain when it is not a terminal."""
+    """A console on the current stdout; plain when it is not a terminal, and then 200 columns wide unless
+    ``$COLUMNS`` says otherwise."""
     tty = sys.stdout.isatty()
-    return Console(file=sys.stdout, width=None if tty else 200, highlight=False,
-                   soft_wrap=not tty, no_color=not tty)
+    width = None if tty else int(os.environ.get("COLUMNS") or 0) or 200  # $COLUMNS, when set, also for a pipe
+    return Console(file=sys.stdout, width=width, highlight=False, soft_wrap=not tty, no_color=not tty)
 
 
 def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None,
@@ -24,16 +26,63 @@ def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title:
                 tight: bool = False) -> None:
     """A table on stdout; ``right[i]`` right-aligns column ``i`` (numbers); ``wrap[i]`` lets column ``i``
     fold onto more lines when the terminal is narrow (text, not numbers or times); ``tight``: one space
-    between columns."""
+    between columns. No value is ever cut: headers fold at spaces, and when even folded columns cannot fit
+    the terminal each row is printed as a block of ``column: value`` lines instead."""
+    rows = [[str(c) for c in row] for row in rows]
+    console = stdout_console()
+    widths = _fit(columns, rows, wrap, console.width - (1 if tight else 2) * (len(columns) - 1))
+    if widths is None:
+        _print_stacked(columns, rows, title, console)
+        return
     table = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False,
                   collapse_padding=tight)
     for i, col in enumerate(columns):
-        folds = bool(wrap and wrap[i])
-        table.add_column(col, justify="right" if right and right[i] else "left", no_wrap=not folds,
-                         overflow="fold" if folds else "ellipsis", min_width=8 if folds else None)
+        table.add_column(col, justify="right" if right and right[i] else "left", overflow="fold", width=widths[i])
     for row in rows:
-        table.add_row(*(str(c) for c in row))
-    stdout_console().print(table)
+        table.add_row(*row)
+    console.print(table)
+
+
+def _fit(columns, rows, wrap, room: int) -> list[int] | None:
+    """Column widths within ``room`` characters that cut no value (a folding column down to its longest word,
+    a header down to its longest word), growing the narrowed columns back in order; None if none fit."""
+    natural, least = [], []
+    for i, col in enumerate(columns):
+        values = [r[i] for r in rows]
+        natural.append(max([len(col)] + [len(v) for v in values]))
+        if wrap and wrap[i]:
+            least.append(min(natural[-1], max([8, _longest_word(col)] + [_longest_word(v) for v in values])))
+        else:
+            least.append(max([_longest_word(col)] + [len(v) for v in values]))
+    if sum(natural) <= room:
+        return natural
+    if sum(least) > room and len(columns) > 2:
+        return None
+    widths, spare = list(least), room - sum(least)
+    for i in range(len(columns)):
+        grow = min(max(0, spare), natural[i] - widths[i])
+        widths[i] += grow
+        spare -= grow
+    return widths
+
+
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in text.split()), default=0)
+
+
+def _print_stacked(columns: Sequence[str], rows: list[list[str]], title: str | None, console: Console) -> None:
+    """Each row as a heading (its first value) and its other values as ``column: value``, wrapped."""
+    import textwrap
+
+    width = max(40, console.width)
+    out = [title] if title else []
+    for row in rows:
+        out.append(f"{columns[0]}: {row[0]}")
+        nbsp = "\u00a0"  # a field breaks between fields, not inside (unless it is longer than a line)
+        fields = "   ".join(f"{c}: {v}".replace(" ", nbsp) for c, v in zip(columns[1:], row[1:]) if v != "")
+        out.extend(line.replace(nbsp, " ") for line in textwrap.wrap(
+            fields, width=width, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False))
+    click.echo("\n".join(out))
 
 
 def _default(obj: Any) -> Any:

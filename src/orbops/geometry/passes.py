@@ -160,6 +160,8 @@ def passes(orbits: Orbits, site: Site, t0_ns: int, t1_ns: int, *, min_el_deg: fl
     keep = (el_cul >= 0.0) & (t_cul > t0_ns) & (t_cul < t1_ns)  # culminations inside the span
     obj, t_cul, el_cul, half = obj[keep], t_cul[keep], el_cul[keep], half[keep]
     n = len(obj)
+    if n == 0:  # e.g. a span that ends before a pass culminates
+        return []
     # rise and set together: a bracket around the prediction, checked; otherwise walk out in steps
     both = np.concatenate([obj, obj])
     centre = np.concatenate([t_cul, t_cul])
