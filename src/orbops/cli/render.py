@@ -18,7 +18,14 @@ def stdout_console() -> Console:
     ``$COLUMNS`` says otherwise."""
     tty = sys.stdout.isatty()
     width = None if tty else int(os.environ.get("COLUMNS") or 0) or 200  # $COLUMNS, when set, also for a pipe
-    return Console(file=sys.stdout, width=width, highlight=False, soft_wrap=not tty, no_color=not tty)
+    return _Console(file=sys.stdout, width=width, highlight=False, soft_wrap=not tty, no_color=not tty)
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Let the command line's handler answer a broken pipe (exit code 141), as for every other output."""
+        self.quiet = True
+        raise BrokenPipeError()
 
 
 def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None,
