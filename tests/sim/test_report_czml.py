@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import json
 import re
 import subprocess
@@ -195,7 +196,7 @@ def test_ports_gantt_has_a_bar_per_docked_interval(played):
     assert hatched[0].get_x() == pytest.approx(date_num(damaged.damaged_ns))
     labels = {line.get_label() for line in ax.get_lines()}
     assert {"launch", "landing", "vehicle damaged"} <= labels
-    assert "Shenzhou 22" in {t.get_text() for t in ax.texts}  # long bars are labelled
+    assert "22" in {t.get_text() for t in ax.texts}  # long bars are labelled (without the shared "Shenzhou")
     plt.close(fig)
 
 
@@ -300,3 +301,107 @@ def test_czml_and_report_of_a_run_that_ends_mid_flight(tmp_path):
     assert sz21["availability"].endswith("2025-10-31T16:00:00.000Z")  # launched, still flying at the end
     assert "cartesian" in sz21["position"][0]
     assert build_report(out).exists()
+
+
+def test_czml_ends_a_failed_launch_at_the_failure(played):
+    p = played("shenzhou-iss-backup-2011")
+    rd = p.dir
+    record = rd.record("historical")
+    trip = record.trips()["Progress M-12M"]
+    assert trip.failed
+    doc = build_czml(rd, variant="historical", step_s=300)
+    packet = next(d for d in doc if d["id"] == "vehicle/Progress M-12M")
+    a, b = (to_ns(x) for x in packet["availability"].split("/"))
+    ascent_s = p.scenario.lookup("vehicle_classes", "progress-m").ascent.ascent_s
+    assert (b - trip.launch_ns) / 1e9 == pytest.approx(ascent_s, abs=1.0)  # not a month of flight
+
+
+def test_map_labels_sit_by_their_markers_without_overlapping():
+    from orbops.geometry import landing_zone, launch_site
+    from orbops.outputs.maps import draw_places, draw_world
+    fig, ax = new_figure()
+    draw_world(ax)
+    places = [("Soyuz landing zone", landing_zone("soyuz").site, "s", "tab:blue"),
+              ("Dongfeng", landing_zone("dongfeng").site, "s", "tab:blue"),
+              ("Baikonur", launch_site("baikonur").site, "^", "black"),
+              ("Jiuquan", launch_site("jiuquan").site, "^", "black")]
+    draw_places(ax, places)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = {t.get_text(): t for t in ax.texts}
+    boxes = {name: t.get_window_extent(renderer) for name, t in texts.items()}
+    names = list(boxes)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not boxes[a].overlaps(boxes[b]), (a, b)
+    for name, site, *_ in places:  # each label within a label's height of its own marker
+        x, y = ax.transData.transform((site.lon_deg, site.lat_deg))
+        box = boxes[name]
+        gap = max(box.x0 - x, x - box.x1, box.y0 - y, y - box.y1, 0)
+        assert gap < 20, (name, gap)
+    kinds = {line.get_label() for line in ax.get_lines()}
+    assert {"launch site", "landing zone"} <= kinds  # a legend entry for each kind of marker
+    square = next(line for line in ax.get_lines() if line.get_label() == "landing zone")
+    assert square.get_markerfacecolor() == "none"  # hollow: a launch site inside the zone stays visible
+    plt.close(fig)
+
+
+def test_groundings_are_spans_and_long_runs_label_their_bars(played):
+    p = played("post-shuttle-rotation")
+    record = p.dir.record("as-flown")
+    fig, ax = new_figure()
+    classes = {v.serial: v.vehicle_class for v in p.scenario.vehicles}
+    plot_ports(ax, record, "iss", "ISS", classes)
+    grounded = [o for o in record.outages() if o[0] == "launcher grounded"]
+    spans = [patch for patch in ax.patches if patch.get_label() == "launcher grounded"]
+    assert grounded and spans  # the 2011 grounding and the MS-10 one, as spans from grounding to clearance
+    assert all(b > a for _, _, a, b in grounded)
+    labels = {t.get_text() for t in ax.texts}
+    assert {"TMA-22", "MS-09"} <= labels  # the shared "Soyuz" dropped, so nine years of bars carry names
+    plt.close(fig)
+
+
+def test_a_run_of_passed_windows_is_one_row(played):
+    from orbops.outputs.report import _collapsed
+    record = played("post-shuttle-rotation").dir.record("plan")
+    rows = _collapsed(record.windows_considered)
+    assert len(rows) < len(record.windows_considered)
+    assert sum(n for _, n, _ in rows) == len(record.windows_considered)
+    assert all(c.outcome == "used" for c, n, _ in rows if n == 1 and c.outcome == "used")
+
+
+def test_a_run_directory_is_replaced_whole_or_not_at_all(played, tmp_path, monkeypatch):
+    from orbops.outputs import rundir
+    p = played("shenzhou-20-damage-2025")
+    out = write_run_dir(tmp_path / "run", p.runs, p.scenario)
+    before = {f.name: f.read_bytes() for f in out.iterdir() if f.is_file()}
+
+    def dies_halfway(staged, records, scenario):
+        (staged / "timeline.csv").write_text("half a new run\n")
+        raise KeyboardInterrupt  # killed while writing
+    monkeypatch.setattr(rundir, "_write", dies_halfway)
+    with pytest.raises(KeyboardInterrupt):
+        write_run_dir(out, p.runs, p.scenario)
+    assert {f.name: f.read_bytes() for f in out.iterdir() if f.is_file()} == before  # the old one, untouched
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["run"]  # nothing staged left behind
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.tex").write_text("precious")
+    with pytest.raises(OrbopsError, match="exists and is not a run directory"):
+        write_run_dir(tmp_path / "mine", p.runs, p.scenario)
+    assert (tmp_path / "mine" / "thesis.tex").read_text() == "precious"
+
+
+def test_what_a_killed_writer_left_is_removed_by_the_next_write(tmp_path):
+    import subprocess
+    import sys
+
+    from orbops.outputs.atomic import atomic_write_text
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()  # a process id no longer running
+    stale = [tmp_path / f".out.csv.{dead}.x1y2.tmp", tmp_path / f".out.csv.{dead}.x1y2.tmp.parts"]
+    stale[0].write_text("partial")
+    stale[1].mkdir()
+    live = tmp_path / f".out.csv.{os.getpid()}.busy.tmp"  # a writer still at work is left alone
+    live.write_text("in progress")
+    atomic_write_text(tmp_path / "out.csv", "done\n")
+    assert sorted(f.name for f in tmp_path.iterdir()) == sorted(["out.csv", live.name])

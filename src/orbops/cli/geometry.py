@@ -63,7 +63,8 @@ def track_command(objects, start, hours, days, stop, step, out, term, term_at, s
     t0, t1 = span_ns(start, hours, days, stop, default_hours=3.0)
     orbits = load_orbits(elements, objects, (t0, t1), max_age_days)
     tracks = ground_tracks(orbits, time_grid(t0, t1, step))
-    places = [(s, parse_site(s)) for s in sites] + [(z, landing_zone(z).site) for z in zones]
+    places = [(z, landing_zone(z).site, "s", "tab:blue") for z in zones] + [(s, parse_site(s), "^", "black")
+                                                                            for s in sites]
     if out is None:
         rows = [r for t in tracks for r in t.rows()]
         if as_json:
@@ -123,7 +124,7 @@ def _geojson(tracks, places) -> dict:
                                  "geometry": {"type": "Point", "coordinates": [float(t.lon_deg[j]), float(t.lat_deg[j])]},
                                  "properties": {"kind": "position", "norad_id": t.norad_id, "name": t.name,
                                                 "time_utc": format_utc(t.times[j]), "alt_km": round(float(t.alt_km[j]), 2)}})
-    for name, site in places:
+    for name, site, *_ in places:
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [site.lon_deg, site.lat_deg]},
                          "properties": {"kind": "place", "name": name}})
     return {"type": "FeatureCollection", "features": features}

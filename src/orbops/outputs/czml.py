@@ -117,11 +117,13 @@ def build_czml(run_dir: RunDir, *, variant: str | None = None, start_ns: int | N
         if trip.station not in station_ids:
             continue
         pid_station, obj = station_ids[trip.station]
+        vc = class_of[serial]
         begin = trip.launch_ns if trip.launch_ns is not None else record.start_ns
         end = trip.landing_ns if trip.landing_ns is not None else record.end_ns
+        if trip.failed:  # it flies until the failure (at most its ascent), not to the end of the run
+            end = min(end, begin + int(round(vc.ascent.ascent_s * 1e9)))
         if end <= t0 or begin >= t1:
             continue
-        vc = class_of[serial]
         pieces = _vehicle_positions(sc, docked, trip, vc, windows.get(trip.mission), orbits, obj, pid_station,
                                     max(begin, t0), min(end, t1), step_s)
         if not pieces:

@@ -14,7 +14,7 @@ import numpy as np
 
 from .plots import plt  # noqa: F401  (Agg backend selected there)
 
-__all__ = ["draw_world", "draw_tracks", "draw_terminator", "draw_places", "coastlines", "TRACK_COLORS"]
+__all__ = ["draw_world", "draw_tracks", "draw_terminator", "draw_places", "coastlines", "TRACK_COLORS", "MARKERS"]
 
 TRACK_COLORS = ("tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange", "tab:brown", "tab:pink",
                 "tab:olive", "tab:cyan", "black")
@@ -78,13 +78,54 @@ def draw_terminator(ax, lon_deg, lat_deg, subsolar_lat_deg: float, *, label: str
     return ax
 
 
-def draw_places(ax, places, *, marker: str = "^", color: str = "black", side: str = "right"):
-    """Markers and labels (to the ``side``, right or left, of each marker) for ``(name, Site)`` pairs."""
-    dx, ha = (6, "left") if side == "right" else (-6, "right")
-    for k, (name, site) in enumerate(places):
+MARKERS = {"^": {"ms": 8, "mec": "white", "zorder": 7, "label": "launch site"},
+           "s": {"ms": 10, "mfc": "none", "mew": 1.8, "zorder": 6, "label": "landing zone"},
+           "o": {"ms": 6, "mec": "white", "zorder": 6, "label": "place"}}
+"""How each kind of place is drawn: a filled triangle for a launch site (on top), a hollow square for a
+landing zone (so a site inside a zone stays visible)."""
+
+# label positions tried around a marker, in points: right, left, above, below, then the corners
+_OFFSETS = ((7, -3, "left"), (-7, -3, "right"), (0, 7, "center"), (0, -13, "center"), (7, 6, "left"),
+            (-7, 6, "right"), (7, -12, "left"), (-7, -12, "right"))
+
+
+def draw_places(ax, places, *, marker: str = "^", color: str = "black", legend: bool = True):
+    """Markers and labels for places: ``(name, Site)`` pairs drawn with ``marker`` and ``color``, or
+    ``(name, Site, marker, color)``. Each label takes the first spot around its marker that overlaps no
+    other label or marker already drawn; each kind of marker gets one legend entry."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    taken = [t.get_window_extent(renderer) for t in getattr(ax, "_orbops_labels", [])]
+    labelled = set(getattr(ax, "_orbops_legend", set()))
+    entries = [(p[0], p[1], marker, color) if len(p) == 2 else tuple(p) for p in places]
+    points = []
+    for name, site, mk, mcolor in entries:
         lon = site.lon_deg - 360.0 if site.lon_deg >= 180.0 else site.lon_deg
-        ax.plot(lon, site.lat_deg, marker, ms=8, color=color, mec="white", zorder=6)
-        offset = (dx, 6) if k % 2 == 0 else (dx, -12)  # alternate above/below so neighbours stay legible
-        ax.annotate(name, (lon, site.lat_deg), fontsize=8, xytext=offset, textcoords="offset points", zorder=6,
-                    ha=ha, bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
+        style = dict(MARKERS.get(mk, MARKERS["o"]))
+        kind = style.pop("label")
+        ax.plot(lon, site.lat_deg, mk, color=mcolor, mec=style.pop("mec", mcolor), linestyle="none",
+                label=kind if legend and kind not in labelled else None, **style)
+        labelled.add(kind)
+        points.append((name, lon, site.lat_deg))
+    marks = [ax.transData.transform((lon, lat)) for _, lon, lat in points]
+    boxes = [_box(x, y, 5) for x, y in marks] + taken
+    labels = list(getattr(ax, "_orbops_labels", []))
+    for name, lon, lat in points:
+        for dx, dy, ha in _OFFSETS:
+            text = ax.annotate(name, (lon, lat), fontsize=8, xytext=(dx, dy), textcoords="offset points", zorder=8,
+                               ha=ha, bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
+            box = text.get_window_extent(renderer)
+            if not any(box.overlaps(b) for b in boxes) or (dx, dy, ha) == _OFFSETS[-1]:
+                boxes.append(box)
+                labels.append(text)
+                break
+            text.remove()
+    ax._orbops_labels = labels
+    ax._orbops_legend = labelled
     return ax
+
+
+def _box(x: float, y: float, r: float):
+    from matplotlib.transforms import Bbox
+
+    return Bbox([[x - r, y - r], [x + r, y + r]])

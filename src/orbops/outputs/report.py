@@ -182,12 +182,28 @@ def _places(sc: Scenario, record: RunRecord) -> list:
     return out
 
 
+def _collapsed(choices) -> list[tuple]:
+    """Windows considered, with each run of passed windows of one mission for one reason folded into its
+    first: ``(choice, how many, the last one)``."""
+    out: list[list] = []
+    for c in choices:
+        last = out[-1] if out else None
+        if last and c.outcome != "used" and (last[0].mission, last[0].outcome) == (c.mission, c.outcome):
+            last[1] += 1
+            last[2] = c
+        else:
+            out.append([c, 1, c])
+    return [tuple(x) for x in out]
+
+
 def _windows_table(v: RunRecord) -> str:
     rows = []
-    for choice in v.windows_considered:
+    for choice, count, last in _collapsed(v.windows_considered):
         w = choice.window
         cls = "good" if choice.outcome == "used" else "bad"
-        rows.append([_e(choice.mission), f'<span class="{cls}">{_e(choice.outcome)}</span>', _e(w.site),
+        outcome = choice.outcome if count == 1 else (f"{choice.outcome} ({count} windows, the last launching "
+                                                    f"{format_utc(last.window.launch_ns)})")
+        rows.append([_e(choice.mission), f'<span class="{cls}">{_e(outcome)}</span>', _e(w.site),
                      _e(format_utc(w.inplane_ns, 1)), _e(format_utc(w.launch_ns, 1)), _e(w.direction),
                      f"{w.azimuth_deg:.1f}", f"{w.phase_deg:.1f}", _e(w.profile or ""),
                      "" if w.rendezvous_s is None else f"{w.rendezvous_s / 3600:.2f}",

@@ -158,8 +158,10 @@ def read_run_dir(path: str | Path) -> RunDir:
         raise OrbopsError(f"{path} is not a run directory of this orbops (no {', '.join(missing)}): make one "
                           "with orbops run")
     run = _json(path / "run.json")
-    if not isinstance(run, dict) or not isinstance(run.get("inputs"), list):
-        raise OrbopsError(f"{path / 'run.json'}: not a run description of this orbops (no inputs)")
+    if not isinstance(run, dict) or not isinstance(run.get("inputs"), list) or "scenario_sha256" not in run:
+        version = run.get("orbops_version", "?") if isinstance(run, dict) else "?"
+        raise OrbopsError(f"{path / 'run.json'}: made by an earlier orbops ({version}) or not a run description: "
+                          "run the scenario again")
     scenario_file = path / "scenario.toml"
     if hashlib.sha256(scenario_file.read_bytes()).hexdigest() != run.get("scenario_sha256"):
         raise OrbopsError(f"{scenario_file} was changed after the run (SHA-256 differs from run.json)")

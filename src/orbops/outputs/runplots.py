@@ -16,8 +16,18 @@ __all__ = ["plot_ports", "plot_crew_seats", "plot_approach", "date_num"]
 
 _PALETTE = ("#4c72b0", "#dd8452", "#55a868", "#8172b3", "#937860", "#da8bc3", "#8c8c8c", "#ccb974", "#64b5cd")
 _MARK_STYLE = {"launch_failure": ("tab:red", "-"), "vehicle_damaged": ("tab:red", "--"),
-               "launcher_grounded": ("tab:orange", ":"), "pad_outage_start": ("tab:orange", "-."),
                "vehicle_life_limit": ("tab:purple", ":"), "station_decrewed": ("black", "--")}
+_SPAN_COLOR = {"launcher grounded": "tab:orange", "pad out of service": "tab:brown"}
+
+
+def _short_name(serial: str, serials: list[str]) -> str:
+    """A bar's label: the serial without the words every serial of the chart starts with ("Soyuz TMA-22"
+    among Soyuz ships: "TMA-22")."""
+    words = serial.split()
+    common = 0
+    while common < len(words) - 1 and all(s.split()[:common + 1] == words[:common + 1] for s in serials):
+        common += 1
+    return " ".join(words[common:])
 
 
 def date_num(t_ns) -> np.ndarray:
@@ -49,6 +59,7 @@ def plot_ports(ax, record, station_id: str, station_name: str = "", classes: dic
     colour = {c: _PALETTE[k % len(_PALETTE)] for k, c in enumerate(class_ids)}
     seen_classes = set()
     span = max(1e-9, float(date_num(record.end_ns) - date_num(record.start_ns)))
+    names = [iv.vehicle for iv in docked if iv.station == station_id]
     for iv in docked:
         if iv.station != station_id:
             continue
@@ -63,8 +74,9 @@ def plot_ports(ax, record, station_id: str, station_name: str = "", classes: dic
             ax.barh(rows[iv.port], x1 - d0, left=d0, height=0.6, fill=False, hatch="///", edgecolor="tab:red",
                     label="damaged" if "damaged" not in seen_classes else None)
             seen_classes.add("damaged")
-        if (x1 - x0) / span > 0.008 * len(iv.vehicle):  # label bars wide enough to hold it
-            ax.text((x0 + x1) / 2, rows[iv.port], iv.vehicle, ha="center", va="center", fontsize=6.5, clip_on=True)
+        text = _short_name(iv.vehicle, names)
+        if (x1 - x0) / span > 0.0075 * len(text):  # label bars wide enough to hold it
+            ax.text((x0 + x1) / 2, rows[iv.port], text, ha="center", va="center", fontsize=6.5, clip_on=True)
     trips = record.trips().values()
     launches = [f for f in trips if f.station == station_id and f.launch_ns is not None]
     if launches:
@@ -77,6 +89,10 @@ def plot_ports(ax, record, station_id: str, station_name: str = "", classes: dic
     if landings:
         ax.plot(date_num(landings), [flights_row] * len(landings), "v", color="tab:blue", ms=6, label="landing")
     shown = set()
+    for kind, what, a, b in record.outages():  # groundings and pad outages as the spans they were
+        label = f"{kind}" if kind not in shown else None
+        ax.axvspan(date_num(a), date_num(b), color=_SPAN_COLOR[kind], alpha=0.18, lw=0, label=label, zorder=0)
+        shown.add(kind)
     for t, kind, st, text in record.marks():
         if st not in ("", station_id) or kind not in _MARK_STYLE:
             continue
@@ -135,9 +151,9 @@ def plot_approach(ax, approach, places=(), color: str = "tab:red"):
     if approach["chaser"]:
         lon, lat = approach["chaser"][-1]
         ax.plot(lon[-1], lat[-1], "o", color=color, ms=5, zorder=5)
-    for marker, mcolor, side in (("^", "black", "left"), ("s", "tab:blue", "right")):
-        group = [(name, site) for name, site, m in places if m == marker]
-        if group:
-            draw_places(ax, group, marker=marker, color=mcolor, side=side)
+    colors = {"^": "black", "s": "tab:blue"}
+    # landing zones first, so a launch site inside one is drawn (and labelled) on top of it
+    ordered = sorted(places, key=lambda p: p[2] != "s")
+    draw_places(ax, [(name, site, m, colors.get(m, "black")) for name, site, m in ordered])
     ax.legend(loc="lower left", fontsize=6.5, framealpha=0.85)
     return ax

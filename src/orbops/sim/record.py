@@ -306,6 +306,26 @@ class RunRecord:
         """The same spans in UTC ns."""
         return [(self.ns(a), self.ns(b)) for a, b in self.lifeboat_gaps_s(station_id)]
 
+    def outages(self) -> list[tuple[str, str, int, int]]:
+        """``(kind, what, start_ns, end_ns)`` of each launcher grounding (``launcher grounded``) and pad outage
+        (``pad out of service``), from the events (to the run's end if it lasted)."""
+        kinds = {"launcher_grounded": ("launcher grounded", "launcher_cleared"),
+                 "pad_outage_start": ("pad out of service", "pad_outage_end")}
+        ends = {end for _, end in kinds.values()}
+        open_at: dict[tuple[str, str], float] = {}
+        out = []
+        for e in self.events:
+            if e.kind in kinds:
+                open_at.setdefault((kinds[e.kind][1], e.subject), e.time_s)
+            elif e.kind in ends and (e.kind, e.subject) in open_at:
+                start = open_at.pop((e.kind, e.subject))
+                label = next(k for k, end in kinds.values() if end == e.kind)
+                out.append((label, e.subject, self.ns(start), self.ns(e.time_s)))
+        for (end_kind, subject), start in open_at.items():
+            label = next(k for k, end in kinds.values() if end == end_kind)
+            out.append((label, subject, self.ns(start), self.end_ns))
+        return sorted(out, key=lambda o: o[2])
+
     def marks(self) -> list[tuple[int, str, str, str]]:
         """``(t_ns, event, station, label)`` of the contingencies and their consequences."""
         return [(self.ns(e.time_s), e.kind, e.station, f"{e.kind.replace('_', ' ')}: {e.subject or e.vehicle}")
