@@ -163,11 +163,14 @@ def span_options(hours: float | None = None, days: float | None = None):
     """``--hours`` / ``--days`` / ``--stop``: the length (or end) of the span from ``--start``; the default is
     ``hours`` or ``days``."""
     def deco(func):
-        func = click.option("--stop", type=UTCTime(), default=None, help="End of the span (UTC), instead of a length.")(func)
-        func = click.option("--days", type=click.FloatRange(min=0, min_open=True), default=None, metavar="DAYS",
+        positive = click.FloatRange(min=0, min_open=True)
+        func = click.option("--stop", type=UTCTime(), default=None,
+                            help="End of the span (UTC), instead of a length.")(func)
+        func = click.option("--days", type=positive, default=None, metavar="DAYS",
                             help="Length of the span in days" + (f" [default: {days:g}]" if days else "") + ".")(func)
-        func = click.option("--hours", type=click.FloatRange(min=0, min_open=True), default=None, metavar="HOURS",
-                            help="Length of the span in hours" + (f" [default: {hours:g}]" if hours else "") + ".")(func)
+        func = click.option("--hours", type=positive, default=None, metavar="HOURS",
+                            help="Length of the span in hours" + (f" [default: {hours:g}]" if hours else "")
+                                 + ".")(func)
         return func
     return deco
 

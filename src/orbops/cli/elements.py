@@ -38,6 +38,10 @@ def elements_command(files, as_json, at, objects, latest, max_age, strict, to):
     its content. Bad records are reported on stderr, one message each, with
     file, line and column; the valid ones are still listed and the exit code
     is 1. Directories are searched for element files.
+
+    \b
+    Examples: orbops elements tle/iss-history.tle --latest
+              orbops elements tle/iss.omm.json --to tle
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ElementsWarning)  # each problem is printed below

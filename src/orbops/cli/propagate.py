@@ -52,6 +52,10 @@ def propagate_command(elements, start, stop, step, frame, objects, out, fmt, bac
     frame's columns (x_km..vz_km_s, or lat_deg, lon_deg, alt_km) and code
     (SGP4 error code, 0 = good; failed rows have empty values).
     NPZ: norad_id, name, time_utc, each column as (n_sat, n_time), code.
+
+    \b
+    Example: orbops propagate tle/css-tianhe.tle --start 2025-11-05 --stop 2025-11-06
+               --step 60 --frame geodetic -o css.parquet
     """
     fmt = state_format_of(out, fmt)
     catalog = pick_objects(load_elements(elements), objects, start)

@@ -24,6 +24,9 @@ def validate_command(files):
     """Check each scenario FILE: keys, types, references, and combinations that cannot work (a site
     that cannot reach the station's inclination, a docking standard no port takes, dates outside the
     element history). Every problem is listed with its file, line and key path; exit code 1 if any.
+
+    \b
+    Example: orbops validate scenarios/*.toml
     """
     bad = 0
     for f in files:
@@ -75,6 +78,9 @@ def run_command(scenario, out, seed, variants, as_json, no_report):
     files (so the directory can be moved) and run.json, each written atomically, then
     report.html with its plots (PNG). The same scenario and seed give the same data files,
     byte for byte.
+
+    \b
+    Example: orbops run scenarios/shenzhou-iss-backup-2011.toml --out runs/backup
     """
     t0 = time.perf_counter()
     sc = load_scenario(scenario)
@@ -128,6 +134,9 @@ def report_command(run_dir, no_maps):
     docking port over time, crew aboard against lifeboat seats with every gap shaded, the launch
     windows considered and used, approach ground tracks on a world map and the event timeline.
     Each plot is also saved as PNG beside the report.
+
+    \b
+    Example: orbops report runs/backup
     """
     _need_run_dir(run_dir)
     path = build_report(run_dir, maps=not no_maps)
@@ -153,6 +162,9 @@ def export_czml_command(run_dir, out, variant, start, stop, step):
     its docked intervals attached to its station, with labels and paths. Without --start/--stop
     the whole run is exported when it lasts at most 30 days, else 30 days from the day before
     the first launch.
+
+    \b
+    Example: orbops export czml runs/backup -o backup.czml --variant historical
     """
     _need_run_dir(run_dir)
     to_ns = (lambda t: None if t is None else int(t.astype("datetime64[ns]").astype("int64")))
