@@ -8,6 +8,7 @@ about 20 microseconds (skyfield does the same).
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import re
 
@@ -19,6 +20,8 @@ from .errors import OrbopsError
 __all__ = [
     "TimeFormatError",
     "NS_PER_DAY",
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "to_datetime64",
     "parse_utc",
     "format_utc",
@@ -37,58 +40,123 @@ class TimeFormatError(OrbopsError, ValueError):
     """A time could not be read as a UTC instant."""
 
 
+FIRST_YEAR, LAST_YEAR = 1678, 2261
+"""The years orbops' UTC instants may fall in: ``datetime64[ns]`` holds 1677-09-21 to 2262-04-11,
+and times outside would wrap around silently."""
+
+_SPAN = f"outside the years {FIRST_YEAR} to {LAST_YEAR} that nanosecond UTC times hold"
+_NS_LO = (_dt.datetime(FIRST_YEAR, 1, 1) - _dt.datetime(1970, 1, 1)) // _dt.timedelta(microseconds=1) * 1000
+_NS_HI = (_dt.datetime(LAST_YEAR + 1, 1, 1) - _dt.datetime(1970, 1, 1)) // _dt.timedelta(microseconds=1) * 1000
+
+# Matched against the stripped text: no leading or trailing \s*, so no quantifiers overlap.
 _ISO = re.compile(
-    r"^\s*(\d{4})-(\d{2})-(\d{2})"
+    r"(\d{4})-(?:(\d{2})-(\d{2})|(\d{3}))"
     r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?"
-    r"\s*(Z|UTC|[+-]00:?00)?\s*$",
+    r"\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?",
     re.IGNORECASE,
 )
 
 
-def parse_utc(text: str) -> np.datetime64:
-    """Read an ISO 8601 UTC instant such as ``2011-11-14T04:14:03Z``.
+def _quoted(text: str) -> str:
+    return repr(text if len(text) <= 80 else text[:80] + "...")
 
-    Dates alone mean midnight. A trailing ``Z`` or ``UTC`` is optional; other
-    offsets are refused (give times in UTC). ``now`` is the current instant.
+
+def parse_utc(text: str) -> np.datetime64:
+    """Read an ISO 8601 instant such as ``2011-11-14T04:14:03Z`` as UTC ``datetime64[ns]``.
+
+    The date is ``YYYY-MM-DD`` or the ordinal ``YYYY-DDD`` (day of the year, 1-366); a time
+    ``hh:mm``, ``hh:mm:ss`` or ``hh:mm:ss.fffffffff`` follows after ``T`` or a space, and a
+    date alone means midnight. A trailing ``Z`` or ``UTC`` is optional (no zone means UTC); an
+    explicit offset ``+hh:mm``, ``+hhmm`` or ``+hh`` (or ``-``) after a time is converted to
+    UTC: ``2025-11-05T17:00+08:00`` is 09:00 UTC. Instants must lie in the years 1678 to 2261
+    (what ``datetime64[ns]`` holds). ``now`` is the current instant.
     """
     if not isinstance(text, str):
-        raise TimeFormatError(f"expected an ISO 8601 UTC string, got {type(text).__name__} {text!r}")
-    if text.strip().lower() == "now":
+        raise TimeFormatError(f"expected an ISO 8601 UTC string, got {type(text).__name__} {_quoted(repr(text))}")
+    stripped = text.strip()
+    if stripped.lower() == "now":
         return now_utc()
-    m = _ISO.match(text)
+    m = _ISO.fullmatch(stripped)
     if m is None:
         raise TimeFormatError(
-            f"cannot read {text!r} as a UTC time: expected ISO 8601 such as "
-            "2011-11-14, 2011-11-14T04:14 or 2011-11-14T04:14:03.5Z"
+            f"cannot read {_quoted(text)} as a UTC time: expected ISO 8601 such as "
+            "2011-11-14, 2011-11-14T04:14, 2011-11-14T04:14:03.5Z, 2011-318T04:14 or 2011-11-14T12:14+08:00"
         )
-    y, mo, d, hh, mm, ss, frac, _ = m.groups()
+    y, mo, d, doy, hh, mm, ss, frac, zone = m.groups()
     try:
-        base = _dt.datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+        if doy is not None:
+            if not 1 <= int(doy) <= (366 if calendar.isleap(int(y)) else 365):
+                raise ValueError(f"day of year {doy} does not exist in {y}")
+            day = _dt.datetime(int(y), 1, 1) + _dt.timedelta(days=int(doy) - 1)
+        else:
+            day = _dt.datetime(int(y), int(mo), int(d))
+        base = day.replace(hour=int(hh or 0), minute=int(mm or 0), second=int(ss or 0))
+        offset = _offset(zone, has_time=hh is not None)
     except ValueError as exc:
-        raise TimeFormatError(f"cannot read {text!r} as a UTC time: {exc}") from None
-    ns = int((frac or "").ljust(9, "0")) if frac else 0
-    return np.datetime64(base, "ns") + np.timedelta64(ns, "ns")
+        raise TimeFormatError(f"cannot read {_quoted(text)} as a UTC time: {exc}") from None
+    us = (base - _dt.datetime(1970, 1, 1)) // _dt.timedelta(microseconds=1) - offset * 60_000_000
+    ns = us * 1000 + (int(frac.ljust(9, "0")) if frac else 0)
+    if not _NS_LO <= ns < _NS_HI:
+        raise TimeFormatError(f"{_quoted(text)} is {_SPAN}")
+    return np.datetime64(ns, "ns")
+
+
+def _offset(zone: str | None, has_time: bool) -> int:
+    """Minutes east of UTC of a zone suffix (Z, UTC, +hh:mm, +hhmm, +hh, or none)."""
+    if zone is None or zone.upper() in ("Z", "UTC"):
+        return 0
+    digits = zone[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"UTC offset {zone} does not exist")
+    total = hours * 60 + minutes
+    if total and not has_time:
+        raise ValueError(f"a UTC offset ({zone}) needs a time of day")
+    return -total if zone[0] == "-" else total
+
+
+def _checked(value: np.ndarray) -> np.ndarray:
+    """``value`` (datetime64 of any unit) as datetime64[ns], refusing instants outside the years
+    FIRST_YEAR..LAST_YEAR instead of letting them wrap; NaT stays NaT."""
+    unit = np.datetime_data(value.dtype)[0]
+    if unit not in ("ns", "ps", "fs", "as", "generic"):
+        valid = ~np.isnat(value)
+        lo, hi = np.datetime64(f"{FIRST_YEAR}-01-01"), np.datetime64(f"{LAST_YEAR + 1}-01-01")
+        inside = (value >= lo) & (value < hi)
+        bad = valid & ~inside
+        if np.any(bad):
+            first = np.asarray(value)[bad].reshape(-1)[0]
+            raise TimeFormatError(f"time {first} is {_SPAN}")
+    return value.astype("datetime64[ns]")
 
 
 def to_datetime64(value) -> np.ndarray:
     """Any UTC time value(s) as a ``datetime64[ns]`` array (0-d for a scalar).
 
     Accepts ``datetime64`` values or arrays, ISO strings, ``datetime.datetime``
-    (naive means UTC; aware ones are converted) and sequences of these.
+    (naive means UTC; aware ones are converted) and sequences of these. Instants
+    outside the years 1678 to 2261 raise :class:`TimeFormatError` (they would wrap).
     """
     if isinstance(value, Times):
         return value.datetime64
     if isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.datetime64):
-        return value.astype("datetime64[ns]")
+        return _checked(value)
     if isinstance(value, np.datetime64):
-        return np.asarray(value.astype("datetime64[ns]"))
+        return np.asarray(_checked(np.asarray(value)))
     if isinstance(value, str):
         return np.asarray(parse_utc(value))
     if isinstance(value, _dt.datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+            try:
+                value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+            except OverflowError:
+                raise TimeFormatError(f"time {value.isoformat()} is {_SPAN}") from None
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise TimeFormatError(f"time {value.isoformat()} is {_SPAN}")
         return np.asarray(np.datetime64(value, "ns"))
     if isinstance(value, _dt.date):
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise TimeFormatError(f"date {value.isoformat()} is {_SPAN}")
         return np.asarray(np.datetime64(value, "ns"))
     if isinstance(value, (list, tuple)):
         items = [to_datetime64(v) for v in value]

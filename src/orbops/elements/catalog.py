@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import ElementsError, ElementsWarning, StaleElementsWarning, UnknownObjectError
 from ..timescales import NS_PER_DAY, format_utc, to_datetime64
+from ._text import clip
 from .io import read_elements
 from .records import ElementSet
 
@@ -61,12 +62,18 @@ def _norm(text: str) -> str:
     return re.sub(r"[^0-9A-Z]+", " ", text.upper()).strip()
 
 
+def _shown(key) -> str:
+    """``key`` as quoted in a message, cut to 80 characters."""
+    return repr(clip(key)) if isinstance(key, str) else repr(key)
+
+
 def _name_keys(name: str) -> set[str]:
     """Ways a name may be asked for: whole, before the parenthesis, inside it."""
     keys = {_norm(name)}
-    m = re.match(r"^(.*?)\((.*)\)\s*$", name)
-    if m:
-        keys.update({_norm(m.group(1)), _norm(m.group(2))})
+    stripped = name.rstrip()
+    opening = stripped.find("(")  # found without a regex: linear in the length of the name
+    if stripped.endswith(")") and 0 <= opening < len(stripped) - 1:
+        keys.update({_norm(stripped[:opening]), _norm(stripped[opening + 1:-1])})
     keys.discard("")
     return keys
 
@@ -182,8 +189,8 @@ class Catalog:
         if isinstance(key, (int, np.integer)):
             return [int(key)] if np.any(self.norad_id == key) else []
         text = str(key).strip()
-        if text.isdigit():
-            return self._match(int(text))
+        if text.isascii() and text.isdigit():  # longer than any 64-bit id: no match
+            return self._match(int(text)) if len(text.lstrip("0")) <= 19 else []
         wanted = _norm(text)
         alias = ALIASES.get(text.upper()) or ALIASES.get(wanted.replace(" ", "-"))
         if alias is not None and np.any(self.norad_id == alias):
@@ -202,11 +209,11 @@ class Catalog:
 
     def _unknown_message(self, key) -> str:
         if len(self) == 0:
-            return f"no object {key!r}: the catalog is empty"
+            return f"no object {_shown(key)}: the catalog is empty"
         names = sorted({str(n) for n in self.name if n})
-        close = difflib.get_close_matches(str(key).upper(), [n.upper() for n in names], n=3, cutoff=0.6)
+        close = difflib.get_close_matches(str(key)[:200].upper(), [n.upper() for n in names], n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        return (f"no object {key!r} in the catalog ({len(self.objects)} objects): expected a NORAD id, "
+        return (f"no object {_shown(key)} in the catalog ({len(self.objects)} objects): expected a NORAD id, "
                 f"a name or one of the aliases {', '.join(ALIASES)}{hint}")
 
     def select(self, *keys: int | str) -> "Catalog":

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
 from pathlib import Path
 from typing import Callable
 
 from ..errors import ElementsError
+from ._text import clip, split_lines
 from .omm import (
     parse_omm_csv,
     parse_omm_json,
@@ -54,7 +57,7 @@ def detect_format(text: str, path: str | None = None) -> str:
         return "omm-json"
     if head[0] == "<":
         return "omm-xml"
-    first = head.splitlines()[0].upper()
+    first = split_lines(head)[0].upper()
     if "CCSDS_OMM_VERS" in head[:2000].upper():
         return "omm-kvn"
     if "," in first and ("NORAD_CAT_ID" in first or "EPOCH" in first):
@@ -65,7 +68,7 @@ def detect_format(text: str, path: str | None = None) -> str:
     hint = {".json": "omm-json", ".xml": "omm-xml", ".csv": "omm-csv", ".kvn": "omm-kvn"}.get(ext)
     if hint:
         return hint
-    snippet = head.splitlines()[0][:60]
+    snippet = clip(split_lines(head)[0], 60)
     raise ElementsError(
         f"not an element file: found no TLE line pairs and no OMM (JSON, XML, CSV or KVN) "
         f"records; it starts with {snippet!r}",
@@ -74,26 +77,42 @@ def detect_format(text: str, path: str | None = None) -> str:
     )
 
 
+_BYTE_BREAK = re.compile(rb"\r\n|\r|\n")
+
+
+def _position(data: bytes, index: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of byte ``index``; lines end at \\n, \\r\\n or \\r."""
+    line, start = 1, 0
+    for m in _BYTE_BREAK.finditer(data, 0, index):
+        line, start = line + 1, m.end()
+    return line, len(data[start:index].decode("utf-8", errors="replace")) + 1
+
+
 def _decode(data: bytes, path: str | None) -> str:
-    if b"\x00" in data[:65536]:
-        raise ElementsError("binary file: element files are text (TLE or OMM)", path=path)
+    """Text of a file read as UTF-8 (a leading byte-order mark is dropped)."""
+    data = data.removeprefix(codecs.BOM_UTF8)
+    nul = data.find(b"\x00", 0, 65536)
+    if nul >= 0:
+        line, column = _position(data, nul)
+        raise ElementsError("binary file (a NUL byte): element files are text (TLE or OMM)",
+                            path=path, line=line, column=column)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        try:
-            text = data.decode("latin-1")
-        except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes any byte
-            raise ElementsError("cannot decode file as text", path=path, line=line) from None
-        printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
-        if printable < 0.95 * len(text):
-            raise ElementsError("binary file: element files are text (TLE or OMM)", path=path, line=line)
-        return text
+        line, column = _position(data, exc.start)
+        sample = data[:65536].decode("latin-1")
+        if sum(ch.isprintable() or ch in "\r\n\t" for ch in sample) < 0.95 * len(sample):
+            reason = "binary file: element files are text (TLE or OMM)"
+        else:
+            reason = (f"byte 0x{data[exc.start]:02X} is not UTF-8: element files are UTF-8 text "
+                      "(convert it, e.g. iconv -f LATIN1 -t UTF-8)")
+        raise ElementsError(reason, path=path, line=line, column=column) from None
 
 
 def parse_elements(text: str, path: str | None = None, *, fmt: str | None = None,
                    strict: bool = False) -> tuple[list[ElementSet], list[ElementsError]]:
-    """Records and per-record errors from text of any supported format."""
+    """Records and per-record errors from text of any supported format (a leading BOM is ignored)."""
+    text = text.removeprefix("\ufeff")
     fmt = fmt or detect_format(text, path)
     if fmt not in _PARSERS:
         raise ElementsError(f"unknown element format {fmt!r}: expected one of {', '.join(FORMATS)}")
@@ -105,7 +124,10 @@ def parse_elements(text: str, path: str | None = None, *, fmt: str | None = None
 
 def read_elements(path: str | os.PathLike, *, strict: bool = False
                   ) -> tuple[list[ElementSet], list[ElementsError]]:
-    """Records and per-record errors of one file."""
+    """Records and per-record errors of one file: UTF-8 text, a leading byte-order mark ignored.
+
+    Bytes that are not UTF-8 raise an ElementsError naming the line and column.
+    """
     name = os.fspath(path)
     try:
         data = Path(name).read_bytes()

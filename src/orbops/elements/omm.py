@@ -3,12 +3,19 @@
 Four encodings of the same keywords (CCSDS 502.0-B-3, Orbit Data Messages):
 CelesTrak's JSON and CSV forms, NDM/XML, and KVN ("KEY = value [unit]").
 Only SGP4 mean elements in TEME, UTC, centred on the Earth are accepted.
-Errors name the file, the 1-based record number and the keyword.
+Errors name the file, the 1-based record number and the keyword. Every bad
+input is an ElementsError: a list or object where a value belongs, an integer
+outside 64 bits (a NORAD id below 0), NaN or infinity, an epoch outside the
+years 1678-2261, nesting deeper than the JSON reader goes, a CSV field over
+the csv module's 128 KiB. In KVN a new message (record) starts only at a
+CCSDS_OMM_VERS line; a keyword given twice in one message is an error.
 """
 
 from __future__ import annotations
 
+import calendar
 import csv
+import datetime as _dt
 import io
 import json
 import math
@@ -19,7 +26,8 @@ from typing import Any, Iterable
 import numpy as np
 
 from ..errors import ElementsError
-from ..timescales import to_ns
+from ..timescales import FIRST_YEAR, LAST_YEAR, to_ns
+from ._text import QUOTE_LIMIT, bad_char, clip, printable, quote, split_lines
 from .records import ElementSet
 
 __all__ = [
@@ -73,8 +81,11 @@ _RANGES = {
     "MEAN_ANOMALY": (-360.0, 360.0),
 }
 _EPOCH_RE = re.compile(
-    r"^(\d{4})-(?:(\d{2})-(\d{2})|(\d{3}))T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z?$"
+    r"(\d{4})-(?:(\d{2})-(\d{2})|(\d{3}))T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z?", re.ASCII
 )
+_INT_RE = re.compile(r"[+-]?[0-9]+")
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+_WHAT = {"float": "a number", "int": "an integer", "epoch": "a UTC time", "str": "text"}
 
 
 class _Raw:
@@ -84,6 +95,23 @@ class _Raw:
         self.number = number
         self.line = line
         self.values: dict[str, tuple[Any, str | None]] = {}
+        self.error: ElementsError | None = None  # found while reading (KVN: a keyword given twice)
+
+
+class _LongInt:
+    """A JSON integer too long to convert (Python refuses over 4300 digits); always out of range."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, text: str) -> None:
+        self.digits = len(text.lstrip("-"))
+
+    def __repr__(self) -> str:
+        return f"<an integer of {self.digits} digits>"
+
+
+class _BadValue(ValueError):
+    """A value that cannot be converted; the message is the whole reason."""
 
 
 def _norm_unit(unit: str) -> str:
@@ -91,31 +119,101 @@ def _norm_unit(unit: str) -> str:
 
 
 def _parse_epoch(text: str) -> np.datetime64:
-    m = _EPOCH_RE.match(text.strip())
+    """An OMM epoch (``YYYY-MM-DDThh:mm:ss[.f]`` or ``YYYY-DDDThh:mm:ss[.f]``, UTC) as datetime64[ns]."""
+    m = _EPOCH_RE.fullmatch(text.strip())
     if not m:
         raise ValueError("expected an ISO 8601 UTC time such as 2024-09-15T00:58:12.885024")
     year, month, day, doy, hh, mm, ss, frac = m.groups()
+    y = int(year)
+    if not FIRST_YEAR <= y <= LAST_YEAR:
+        raise ValueError(f"year {year} is outside {FIRST_YEAR} to {LAST_YEAR}, the years orbops' "
+                         "nanosecond UTC times hold")
     if doy is not None:
-        base = np.datetime64(f"{year}-01-01", "ns") + np.timedelta64(int(doy) - 1, "D")
-        if not 1 <= int(doy) <= 366 or str(base.astype("datetime64[Y]")) != year:
+        if not 1 <= int(doy) <= (366 if calendar.isleap(y) else 365):
             raise ValueError(f"day of year {doy} does not exist in {year}")
+        date = _dt.date(y, 1, 1) + _dt.timedelta(days=int(doy) - 1)
     else:
         try:
-            base = np.datetime64(f"{year}-{month}-{day}", "ns")
+            date = _dt.date(y, int(month), int(day))
         except ValueError:
             raise ValueError(f"date {year}-{month}-{day} does not exist") from None
-        if str(base.astype("datetime64[D]")) != f"{year}-{month}-{day}":
-            raise ValueError(f"date {year}-{month}-{day} does not exist")
     if int(hh) > 23 or int(mm) > 59 or int(ss) > 60:
         raise ValueError(f"time {hh}:{mm}:{ss} does not exist")
-    ns = ((int(hh) * 60 + int(mm)) * 60 + int(ss)) * 10**9 + (int(frac.ljust(9, "0")) if frac else 0)
-    return base + np.timedelta64(ns, "ns")
+    seconds = (((date - _dt.date(1970, 1, 1)).days * 24 + int(hh)) * 60 + int(mm)) * 60 + int(ss)
+    return np.datetime64(seconds * 10**9 + (int(frac.ljust(9, "0")) if frac else 0), "ns")
 
 
 def _format_epoch(epoch: np.datetime64) -> str:
     ns = to_ns(epoch)
     unit = "us" if ns % 1000 == 0 else "ns"
     return str(np.datetime_as_string(np.datetime64(epoch, "ns"), unit=unit))
+
+
+def _scalar(value: Any, kind: str) -> None:
+    """Refuse what no OMM value can be: a list, an object, true/false, an integer too long to read."""
+    if isinstance(value, (list, dict)):
+        raise _BadValue(f"value is {quote(value)}, not {_WHAT[kind]}")
+    if isinstance(value, bool):
+        raise _BadValue(f"value {str(value).lower()} is not {_WHAT[kind]}")
+    if isinstance(value, _LongInt):
+        raise _BadValue(f"value is an integer of {value.digits} digits: out of range for {_WHAT[kind]}")
+
+
+def _to_float(value: Any) -> float:
+    _scalar(value, "float")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise _BadValue(f"value is an integer of {value.bit_length()} bits: too large for a number") from None
+    except (TypeError, ValueError):
+        raise _BadValue(f"value {quote(value)} is not a number") from None
+    if not math.isfinite(number):
+        raise _BadValue(f"value {quote(value)} is not a finite number")
+    return number
+
+
+def _to_int(value: Any) -> int:
+    _scalar(value, "int")
+    if isinstance(value, float):
+        if not value.is_integer():  # NaN and infinity are not either
+            raise _BadValue(f"value {value!r} is not an integer")
+        number = int(value)
+    elif isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not _INT_RE.fullmatch(text):
+            raise _BadValue(f"value {quote(value)} is not an integer")
+        if len(text.lstrip("+-").lstrip("0")) > 19:  # more digits than any 64-bit integer
+            number = _INT64_MAX + 1
+        else:
+            number = int(text)
+    if not _INT64_MIN <= number <= _INT64_MAX:
+        raise _BadValue(f"value {quote(value)} is out of range: expected a 64-bit integer "
+                        f"({_INT64_MIN} to {_INT64_MAX})")
+    return number
+
+
+def _to_epoch(value: Any) -> np.datetime64:
+    _scalar(value, "epoch")
+    if not isinstance(value, str):
+        raise _BadValue(f"value {quote(value)} is not a UTC time (expected text such as 2024-09-15T00:58:12.885024)")
+    try:
+        return _parse_epoch(value)
+    except ValueError as exc:
+        raise _BadValue(f"value {quote(value)} is not a UTC time ({exc})") from None
+
+
+def _to_text(value: Any) -> str:
+    _scalar(value, "str")
+    text = str(value).strip()
+    found = bad_char(text)
+    if found is not None:
+        raise _BadValue(f"invalid character {found[1]} in {quote(text)}: OMM values are printable text")
+    return text
+
+
+_CONVERT = {"float": _to_float, "int": _to_int, "epoch": _to_epoch, "str": _to_text}
 
 
 def _to_record(raw: _Raw, path: str | None) -> ElementSet:
@@ -127,8 +225,10 @@ def _to_record(raw: _Raw, path: str | None) -> ElementSet:
         if key not in values or values[key][0] in ("", None):
             raise fail(f"mandatory keyword {key} is missing", key)
     for key, want in _FIXED.items():
-        if key in values and str(values[key][0]).strip().upper() != want:
-            raise fail(f"{key} is {values[key][0]!r}: orbops reads only {want}", key)
+        if key in values:
+            value = values[key][0]
+            if not isinstance(value, str) or value.strip().upper() != want:
+                raise fail(f"{key} is {quote(value)}: orbops reads only {want}", key)
     kwargs: dict[str, Any] = {}
     for key, (value, unit) in values.items():
         if key not in _KEYS:
@@ -136,29 +236,13 @@ def _to_record(raw: _Raw, path: str | None) -> ElementSet:
         attr, kind, want_unit = _KEYS[key]
         if unit is not None and (want_unit is None or _norm_unit(unit) != _norm_unit(want_unit)):
             expected = f"[{want_unit}]" if want_unit else "no unit"
-            raise fail(f"unit [{unit}] is wrong: expected {expected}", key)
+            raise fail(f"unit [{clip(unit)}] is wrong: expected {expected}", key)
         if value is None or value == "":
             continue
         try:
-            if kind == "float":
-                if isinstance(value, bool):
-                    raise ValueError
-                number = float(value)
-                if not math.isfinite(number):
-                    raise ValueError
-                kwargs[attr] = number
-            elif kind == "int":
-                if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-                    raise ValueError
-                kwargs[attr] = int(value) if not isinstance(value, str) else int(value.strip())
-            elif kind == "epoch":
-                kwargs[attr] = _parse_epoch(str(value))
-            else:
-                kwargs[attr] = str(value).strip()
-        except ValueError as exc:
-            what = {"float": "a number", "int": "an integer", "epoch": "a UTC time"}.get(kind, "text")
-            detail = f" ({exc})" if str(exc) else ""
-            raise fail(f"value {value!r} is not {what}{detail}", key) from None
+            kwargs[attr] = _CONVERT[kind](value)
+        except _BadValue as exc:
+            raise fail(str(exc), key) from None
     ecc = kwargs["ecc"]
     if not 0.0 <= ecc < 1.0:
         raise fail(f"eccentricity {ecc} is out of range: expected 0 <= e < 1", "ECCENTRICITY")
@@ -184,6 +268,8 @@ def _convert(raws: Iterable[_Raw], path: str | None, strict: bool
     records, errors = [], []
     for raw in raws:
         try:
+            if raw.error is not None:
+                raise raw.error
             records.append(_to_record(raw, path))
         except ElementsError as err:
             if strict:
@@ -194,20 +280,60 @@ def _convert(raws: Iterable[_Raw], path: str | None, strict: bool
 
 # --- readers -----------------------------------------------------------------------
 
+def _strip_bom(text: str) -> str:
+    return text.removeprefix("\ufeff")
+
+
+def _json_int(text: str) -> int | _LongInt:
+    return int(text) if len(text) <= 40 else _LongInt(text)
+
+
+_JSON_TOKEN = re.compile(r'[\[\]{}"\\]')
+
+
+def _json_deep_line(text: str, limit: int = 100) -> int:
+    """Line where JSON nesting first goes deeper than ``limit`` (1 if it never does)."""
+    depth, in_string, skip = 0, False, -1
+    for m in _JSON_TOKEN.finditer(text):
+        pos, ch = m.start(), m.group()
+        if pos == skip:
+            continue
+        if in_string:
+            if ch == "\\":
+                skip = pos + 1
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return text.count("\n", 0, pos) + 1
+        elif ch in "]}":
+            depth -= 1
+    return 1
+
+
 def parse_omm_json(text: str, path: str | None = None, *, strict: bool = False):
     """Records of CelesTrak/Space-Track OMM JSON (a list of objects, or one)."""
+    text = _strip_bom(text)
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise ElementsError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise ElementsError("JSON nested too deeply: OMM JSON is a list of flat objects",
+                            path=path, line=_json_deep_line(text)) from None
+    except ValueError as exc:  # pragma: no cover - json raises JSONDecodeError for bad syntax
+        raise ElementsError(f"not valid JSON: {clip(str(exc))}", path=path, line=1) from None
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
-        raise ElementsError("OMM JSON must be a list of objects", path=path)
+        raise ElementsError(f"OMM JSON must be a list of objects, not {quote(data)}", path=path, line=1)
     raws, errors = [], []
     for i, item in enumerate(data, 1):
         if not isinstance(item, dict):
-            err = ElementsError(f"expected an object with OMM keywords, got {type(item).__name__}",
+            err = ElementsError(f"expected an object with OMM keywords, got {quote(item)}",
                                 path=path, record=i)
             if strict:
                 raise err
@@ -224,17 +350,32 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def _omm_elements(root: ET.Element) -> list[ET.Element]:
+    """The ``<omm>`` elements of a document in order, not descending into one (linear time)."""
+    found, stack = [], [root]
+    while stack:
+        elem = stack.pop()
+        if _local(elem.tag).lower() == "omm":
+            found.append(elem)
+        else:
+            stack.extend(list(elem)[::-1])
+    return found
+
+
 def parse_omm_xml(text: str, path: str | None = None, *, strict: bool = False):
     """Records of CCSDS NDM/XML: ``<ndm>`` holding ``<omm>`` elements, or one ``<omm>``."""
+    text = _strip_bom(text) if isinstance(text, str) else text
     try:
-        root = ET.fromstring(text.encode("utf-8") if isinstance(text, str) else text)
+        root = ET.fromstring(text)
     except ET.ParseError as exc:
         line, col = exc.position
-        raise ElementsError(f"not well-formed XML: {exc}", path=path, line=line, column=col + 1) from None
-    omms = [root] if _local(root.tag).lower() == "omm" else [
-        e for e in root.iter() if _local(e.tag).lower() == "omm"]
+        raise ElementsError(f"not well-formed XML: {clip(str(exc))}", path=path, line=line,
+                            column=col + 1) from None
+    except (ValueError, LookupError, RecursionError) as exc:  # e.g. text that is not Unicode
+        raise ElementsError(f"cannot read XML: {clip(str(exc))}", path=path, line=1) from None
+    omms = _omm_elements(root)
     if not omms:
-        raise ElementsError(f"no <omm> element in XML document <{_local(root.tag)}>", path=path)
+        raise ElementsError(f"no <omm> element in XML document <{clip(_local(root.tag))}>", path=path, line=1)
     raws = []
     for i, omm in enumerate(omms, 1):
         raw = _Raw(i)
@@ -247,14 +388,41 @@ def parse_omm_xml(text: str, path: str | None = None, *, strict: bool = False):
 
 
 def parse_omm_csv(text: str, path: str | None = None, *, strict: bool = False):
-    """Records of OMM CSV (CelesTrak): a header row of keywords, one row per record."""
-    reader = csv.reader(io.StringIO(text))
+    """Records of OMM CSV (CelesTrak): a header row of keywords, one row per record.
+
+    A row the csv module cannot read (a field over its 128 KiB limit) ends the file: it is
+    reported and later rows are not read.
+    """
+    reader = csv.reader(io.StringIO(_strip_bom(text), newline=""))
+
+    def csv_error(exc: csv.Error) -> ElementsError:
+        reason = str(exc)
+        if "field larger than field limit" in reason:
+            reason = f"a field is longer than {csv.field_size_limit()} characters, the most the csv module reads"
+        else:
+            reason = f"not valid CSV: {clip(reason)}"
+        return ElementsError(reason + "; the rows after it were not read", path=path, line=reader.line_num)
+
     try:
         header = [h.strip().upper() for h in next(reader)]
     except StopIteration:
-        raise ElementsError("empty OMM CSV", path=path) from None
+        raise ElementsError("empty OMM CSV", path=path, line=1) from None
+    except csv.Error as exc:
+        raise csv_error(exc) from None
     raws, errors = [], []
-    for n, row in enumerate(reader, 1):
+    n = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            err = csv_error(exc)
+            if strict:
+                raise err from None
+            errors.append(err)
+            break
+        n += 1
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
@@ -271,27 +439,68 @@ def parse_omm_csv(text: str, path: str | None = None, *, strict: bool = False):
     return records, errors + more
 
 
-_KVN_LINE = re.compile(r"^\s*([A-Z_0-9]+)\s*=\s*(.*?)\s*(?:\[([^\]]*)\])?\s*$")
+_KVN_KEY = re.compile(r"[A-Z_0-9]+")
+
+
+def _kvn_fields(line: str) -> tuple[str, str, str | None] | None:
+    """``(KEY, value, unit or None)`` of a ``KEY = value [unit]`` line, or None (linear time, no regex
+    backtracking)."""
+    key, sep, rest = line.partition("=")
+    key = key.strip()
+    if not sep or not _KVN_KEY.fullmatch(key):
+        return None
+    value, unit = rest.strip(), None
+    if value.endswith("]"):
+        start = value.rfind("[")
+        if start >= 0 and "]" not in value[start + 1:-1]:
+            value, unit = value[:start].rstrip(), value[start + 1:-1]
+    return key, value, unit
 
 
 def parse_omm_kvn(text: str, path: str | None = None, *, strict: bool = False):
-    """Records of OMM KVN: ``KEY = value [unit]`` lines; each message starts with CCSDS_OMM_VERS."""
+    """Records of OMM KVN: ``KEY = value [unit]`` lines; each message starts with CCSDS_OMM_VERS.
+
+    Lines split at ``\\n``, ``\\r\\n`` and ``\\r`` only; a control character is an error at its line
+    and column. A keyword given twice in one message (two messages run together without a
+    CCSDS_OMM_VERS line between them) makes that message one bad record.
+    """
     raws: list[_Raw] = []
     errors: list[ElementsError] = []
-    for lineno, line in enumerate(text.splitlines(), 1):
+    seen: dict[str, int] = {}  # keyword -> line, in the current message
+
+    def line_error(reason: str, lineno: int, line: str, column: int | None = None) -> None:
+        shown = printable(clip(line)) if column is None or column <= QUOTE_LIMIT else None
+        err = ElementsError(reason, path=path, line=lineno, column=column, text=shown)
+        if strict:
+            raise err
+        errors.append(err)
+
+    for lineno, line in enumerate(split_lines(_strip_bom(text)), 1):
+        found = bad_char(line)
+        if found is not None:
+            column, what = found
+            line_error(f"invalid character {what} at column {column}: element files hold printable text",
+                       lineno, line, column)
+            continue
         if not line.strip() or line.lstrip().startswith("COMMENT"):
             continue
-        m = _KVN_LINE.match(line)
-        if not m:
-            err = ElementsError("expected 'KEYWORD = value [unit]'", path=path, line=lineno, text=line)
-            if strict:
-                raise err
-            errors.append(err)
+        fields = _kvn_fields(line)
+        if fields is None:
+            line_error("expected 'KEYWORD = value [unit]'", lineno, line)
             continue
-        key, value, unit = m.groups()
+        key, value, unit = fields
         if key == "CCSDS_OMM_VERS" or not raws:
             raws.append(_Raw(len(raws) + 1, lineno))
-        raws[-1].values[key] = (value, unit)
+            seen = {}
+        raw = raws[-1]
+        if key in seen:
+            if raw.error is None:
+                raw.error = ElementsError(
+                    f"{key} given twice in one message (first at line {seen[key]}): each message "
+                    "starts with CCSDS_OMM_VERS", path=path, line=lineno, record=raw.number, key=key)
+            continue
+        seen[key] = lineno
+        raw.values[key] = (value, unit)
     records, more = _convert(raws, path, strict)
     return records, errors + more
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import ElementsError
 from ..timescales import NS_PER_DAY, to_ns
+from ._text import QUOTE_LIMIT, bad_char, clip, printable, split_lines
 from .records import ElementSet
 
 __all__ = [
@@ -112,6 +113,7 @@ _SPACES = {1: (2, 9, 18, 33, 44, 53, 62, 64), 2: (2, 8, 17, 26, 34, 43, 52)}
 _FIELDS = {1: _LINE1_FIELDS, 2: _LINE2_FIELDS}
 _TEMPLATES = {1: TEMPLATE_LINE1, 2: TEMPLATE_LINE2}
 _COSPAR = re.compile(r"^(\d{4})-(\d{3})([A-Z]{1,3})$")
+_TLE_START = re.compile(r"[12] [ 0-9A-Z]{5}")
 
 
 def checksum(line: str) -> int:
@@ -145,7 +147,7 @@ def alpha5_encode(number: int) -> str:
 
 def looks_like_tle(text: str) -> bool:
     """True when some line has the shape of a TLE line 1 or line 2."""
-    return any(re.match(r"^[12] [ 0-9A-Z]{5}", ln) for ln in text.splitlines()[:200])
+    return any(_TLE_START.match(ln) for ln in split_lines(text)[:200])
 
 
 # --- parsing ------------------------------------------------------------------------
@@ -161,19 +163,35 @@ class _Line:
         self.path = path
 
     def error(self, reason: str, column: int | None = None, which: int | None = None) -> ElementsError:
+        """An error at this line; the line is quoted (cut to 80 characters) when the column is in that part."""
+        shown = None
+        if column is None or column <= QUOTE_LIMIT:
+            shown = printable(clip(self.text))
         return ElementsError(
             reason,
             path=self.path,
             line=self.number,
             column=column,
-            text=self.text,
-            template=_TEMPLATES.get(which) if which else None,
+            text=shown,
+            template=_TEMPLATES.get(which) if which and shown is not None else None,
         )
+
+    def bad_char_error(self, which: int | None = None) -> ElementsError | None:
+        """The error for the first control or line-separator character in the line, if any."""
+        found = bad_char(self.text)
+        if found is None:
+            return None
+        column, what = found
+        return self.error(f"invalid character {what} at column {column}: element files hold printable text",
+                          column, which)
 
 
 def _check_layout(line: _Line, which: int) -> dict[str, str]:
     """Validate one TLE line's columns; return each field's text."""
     text = line.text
+    err = line.bad_char_error(which)
+    if err is not None:
+        raise err
     if not text.startswith(f"{which} "):
         raise line.error(f"expected line {which} to start with '{which} '", 1, which)
     if len(text) != 69:
@@ -324,6 +342,11 @@ def parse_tle_pair(line1: str, line2: str, name: str = "", *, path: str | None =
     return record
 
 
+def _blank(text: str) -> bool:
+    """True for a line of whitespace only, with no control characters (those are reported)."""
+    return not text.strip() and bad_char(text) is None
+
+
 def _classify(text: str) -> str:
     if text.startswith("1 "):
         return "1"
@@ -338,7 +361,10 @@ def parse_tle_text(text: str, path: str | None = None, *, strict: bool = False
 
     Returns ``(records, errors)``: one error per bad record, nothing skipped
     silently. With ``strict=True`` the first error is raised instead.
-    Name lines are optional and may carry the 3LE ``0 `` prefix.
+    Name lines are optional and may carry the 3LE ``0 `` prefix. Lines end at
+    ``\\n``, ``\\r\\n`` or ``\\r`` only: a control character (vertical tab, form
+    feed, U+0085, U+2028, ...) is reported at its line and column, and the set
+    it is in (its name line included) is bad.
     """
     records: list[ElementSet] = []
     errors: list[ElementsError] = []
@@ -348,37 +374,46 @@ def parse_tle_text(text: str, path: str | None = None, *, strict: bool = False
             raise err
         errors.append(err)
 
-    lines = [_Line(t.rstrip("\r\n ").replace("\ufeff", ""), i + 1, path)
-             for i, t in enumerate(text.splitlines())]
+    lines = [_Line(t.rstrip(" ").replace("\ufeff", ""), i + 1, path) for i, t in enumerate(split_lines(text))]
+
+    def name_error(name: _Line) -> ElementsError:
+        return name.bad_char_error() or name.error("name line is not followed by a TLE line 1 and line 2")
+
     pending_name: _Line | None = None
     i = 0
     while i < len(lines):
         ln = lines[i]
-        if not ln.text.strip():
+        if _blank(ln.text):
             i += 1
             continue
         kind = _classify(ln.text)
         if kind == "name":
             if pending_name is not None:
-                fail(pending_name.error("name line is not followed by a TLE line 1 and line 2"))
+                fail(name_error(pending_name))
             pending_name = ln
             i += 1
             continue
         if kind == "2":
-            fail(ln.error("line 2 without its line 1", 1, 2))
+            fail(ln.bad_char_error(2) or ln.error("line 2 without its line 1", 1, 2))
             pending_name = None
             i += 1
             continue
         j = i + 1
-        while j < len(lines) and not lines[j].text.strip():
+        while j < len(lines) and _blank(lines[j].text):
             j += 1
         if j >= len(lines) or _classify(lines[j].text) != "2":
-            fail(ln.error("line 1 without its line 2", 1, 1))
+            fail(ln.bad_char_error(1) or ln.error("line 1 without its line 2", 1, 1))
             pending_name = None
             i += 1
             continue
         name = ""
         if pending_name is not None:
+            bad_name = pending_name.bad_char_error()
+            if bad_name is not None:  # the set is bad: its name is
+                fail(bad_name)
+                pending_name = None
+                i = j + 1
+                continue
             name = pending_name.text.strip()
             if name.startswith("0 "):
                 name = name[2:].strip()
@@ -390,7 +425,7 @@ def parse_tle_text(text: str, path: str | None = None, *, strict: bool = False
         pending_name = None
         i = j + 1
     if pending_name is not None:
-        fail(pending_name.error("name line is not followed by a TLE line 1 and line 2"))
+        fail(name_error(pending_name))
     return records, errors
 
 
