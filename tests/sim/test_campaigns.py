@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,7 @@ TIANGONG = REPO / "scenarios" / "tiangong-international-crew.toml"
 
 
 def _checksums(out: Path) -> dict[int, str]:
-    with sqlite3.connect(out / STORE_FILE) as conn:
+    with closing(sqlite3.connect(out / STORE_FILE)) as conn:
         return dict(conn.execute("SELECT run, checksum FROM runs"))
 
 
@@ -151,13 +152,14 @@ def test_sigkill_then_resume_loses_and_repeats_nothing(tmp_path):
     assert _checksums(out) == _checksums(fresh)
 
 
-def test_corrupt_rows_are_redone_and_an_unreadable_store_is_set_aside(serial_flagship, tmp_path):
+def test_corrupt_rows_are_redone_and_a_damaged_store_is_salvaged(serial_flagship, tmp_path):
     import shutil
     out = tmp_path / "copy"
     shutil.copytree(serial_flagship, out)
     reference = _checksums(out)
-    with sqlite3.connect(out / STORE_FILE) as conn:  # a damaged row: content no longer matches its checksum
+    with closing(sqlite3.connect(out / STORE_FILE)) as conn:  # a damaged row: content no longer matches its checksum
         conn.execute("UPDATE runs SET metrics = replace(metrics, '\"launches\"', '\"launchez\"') WHERE run = 5")
+        conn.commit()
     with ResultStore(out) as store, pytest.raises(Exception, match="run 5 is corrupt"):
         list(store.results())
     notes = []
@@ -165,23 +167,26 @@ def test_corrupt_rows_are_redone_and_an_unreadable_store_is_set_aside(serial_fla
     run_campaign(CampaignSpec(FLAGSHIP, 40, 7), out, workers=1, resume=True, progress=Progress(note=notes.append))
     assert any("failed their checksum" in n and "5" in n for n in notes)
     assert _checksums(out) == reference
-    with sqlite3.connect(out / STORE_FILE) as conn:  # damage the header of the runs table's root page
+    with closing(sqlite3.connect(out / STORE_FILE)) as conn:  # damage the header of the runs table's root page
         root, = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'runs'").fetchone()
         page_size, = conn.execute("PRAGMA page_size").fetchone()
     data = bytearray((out / STORE_FILE).read_bytes())
     data[(root - 1) * page_size:(root - 1) * page_size + 64] = b"\xff" * 64
     (out / STORE_FILE).write_bytes(bytes(data))
-    from orbops.campaigns import CorruptStore, open_store
-    with pytest.raises(CorruptStore):
-        open_store(out)
-    assert not (out / STORE_FILE).exists() and len(list(out.glob("campaign.sqlite.corrupt-*"))) == 1
-    (out / STORE_FILE).write_bytes(b"this is not a database" * 100)
-    done = _cli("campaign", str(FLAGSHIP), "--runs", "10", "--out", str(out), "--seed", "7", "--resume",
+    from orbops.campaigns import open_store
+    with open_store(out) as store:  # the leaves are intact: every run is kept, in a fresh store
+        assert store.salvage is not None and store.salvage.kept == list(range(40)) and not store.salvage.damaged
+        assert store.salvage.aside.exists()
+    assert _checksums(out) == reference
+    assert len(list(out.glob("campaign.sqlite.corrupt-*[0-9]"))) == 1
+    (out / STORE_FILE).write_bytes(b"this is not a database" * 100)  # nothing to salvage: all redone
+    done = _cli("campaign", str(FLAGSHIP), "--runs", "40", "--out", str(out), "--seed", "7", "--resume",
                 "--workers", "1")
     assert done.returncode == 0, done.stderr
-    assert "moved to campaign.sqlite.corrupt-" in done.stderr
-    assert len(list(out.glob("campaign.sqlite.corrupt-*"))) >= 1
-    assert _checksums(out) == {k: v for k, v in reference.items() if k < 10}
+    assert "kept 0 intact run(s)" in done.stderr
+    assert "the damaged file is kept as campaign.sqlite.corrupt-" in done.stderr
+    assert len(list(out.glob("campaign.sqlite.corrupt-*[0-9]"))) >= 1
+    assert _checksums(out) == reference
 
 
 def test_outputs_and_statistics(serial_flagship):

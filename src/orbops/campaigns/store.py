@@ -5,7 +5,9 @@ A row holds the run index (primary key: never twice), its seed, its metrics
 with a SHA-256 checksum over all of them. SQLite's journal makes each commit
 all-or-nothing, so a campaign killed at any moment (SIGKILL included) leaves
 only whole runs; on resume every row's checksum is verified and a bad one is
-deleted and redone, never read as data.
+deleted and redone, never read as data. A file SQLite finds damaged is
+salvaged (:mod:`~orbops.campaigns.salvage`): its intact rows go to a fresh
+store, the damaged file is kept beside it.
 """
 
 from __future__ import annotations
@@ -85,6 +87,8 @@ class ResultStore:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")  # WAL: each commit survives a killed process
         self.conn.executescript(_SCHEMA)
+        self.redone: list[int] = []  # set by open_store: rows that failed their checksum, deleted
+        self.salvage = None  # set by open_store: the Salvage of a damaged file
 
     def close(self) -> None:
         self.conn.close()
@@ -132,6 +136,15 @@ class ResultStore:
     def done(self) -> set[int]:
         return {r for (r,) in self.conn.execute("SELECT run FROM runs")}
 
+    def last(self) -> int:
+        """The highest stored run index (-1 when none)."""
+        value = self.conn.execute("SELECT MAX(run) FROM runs").fetchone()[0]
+        return -1 if value is None else int(value)
+
+    def seeds_differ(self, seed_of) -> bool:
+        """Whether any stored run has another seed than ``seed_of(run)`` (a run of another campaign)."""
+        return any(seed != seed_of(run) for run, seed in self.conn.execute("SELECT run, seed FROM runs"))
+
     def count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
 
@@ -162,32 +175,66 @@ class ResultStore:
         return _Tx()
 
 
-def open_store(directory: Path) -> ResultStore:
-    """Open (or create) the store; a file SQLite cannot read is moved aside, never read as data."""
+def open_store(directory: Path, *, runs: int = 0) -> ResultStore:
+    """Open (or create) the store and check every row: rows failing their checksum are deleted
+    (``store.redone``, to be redone); a file SQLite finds damaged is salvaged into a fresh store
+    (``store.salvage``; ``runs``: the run indices to look for, at least)."""
     path = Path(directory) / STORE_FILE
-    store = None
+    existed = path.exists() and path.stat().st_size > 0
     try:
         store = ResultStore(directory)
+    except sqlite3.DatabaseError as exc:
+        return _salvaged(path, exc, existed, runs)
+    try:
         check = store.conn.execute("PRAGMA quick_check").fetchall()
         if check != [("ok",)]:
-            raise sqlite3.DatabaseError("; ".join(str(row[0]) for row in check[:3]))
-        store.conn.execute("SELECT COUNT(*) FROM runs").fetchone()
+            problems = [line for row in check for line in str(row[0]).splitlines()
+                        if line.strip() and not line.startswith("***")]
+            more = f" and {len(problems) - 2} more problem(s)" if len(problems) > 2 else ""
+            raise _Damaged("; ".join(problems[:2])[:200] + more)
+        store.redone = store.verify()
         return store
     except sqlite3.DatabaseError as exc:
-        if store is not None:
-            store.close()
-        aside = path.with_name(f"{STORE_FILE}.corrupt-{int(time.time())}")
-        path.replace(aside)
-        for extra in ("-wal", "-shm"):
-            side = path.with_name(STORE_FILE + extra)
-            if side.exists():
-                side.unlink()
-        raise CorruptStore(str(exc), aside) from None
+        store.close()
+        return _salvaged(path, exc, existed, runs)
+    except BaseException:
+        store.close()
+        raise
+
+
+class _Damaged(sqlite3.DatabaseError):
+    """quick_check found damage."""
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """SQLITE_CORRUPT or SQLITE_NOTADB (not a busy, read-only, full or failing disk: those are no damage)."""
+    if isinstance(exc, _Damaged):
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (11, 26)
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text
+
+
+def _salvaged(path: Path, exc: sqlite3.DatabaseError, existed: bool, runs: int) -> ResultStore:
+    if not existed or not _is_damage(exc):
+        raise OrbopsError(f"cannot open the results store {path}: {exc}: check that the file and its directory "
+                          "are readable and writable and the disk is not full, then try again") from None
+    from .salvage import salvage_store
+    try:
+        report = salvage_store(path.parent, str(exc), runs=runs)
+    except OSError as err:
+        raise CorruptStore(f"{exc}; salvaging it failed: {err}", None) from None
+    store = ResultStore(path.parent)
+    store.salvage = report
+    return store
 
 
 class CorruptStore(OrbopsError):
-    """The store file could not be read; it was moved aside (``aside``)."""
+    """The store is damaged and its salvage could not finish (``aside``: the copy of the damaged file, if any)."""
 
-    def __init__(self, reason: str, aside: Path) -> None:
+    def __init__(self, reason: str, aside: Path | None) -> None:
         self.aside = aside
-        super().__init__(f"the results store was unreadable ({reason}); moved to {aside.name}")
+        super().__init__(f"the results store is damaged ({reason}); no stored run was lost: free some space or fix "
+                         "the directory's permissions, then --resume salvages its intact runs")

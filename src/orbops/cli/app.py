@@ -72,8 +72,8 @@ class OrbopsGroup(click.Group):
                 return result
             except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
                 raise
-            except Terminated:
-                error("terminated")
+            except Terminated as exc:
+                error(str(exc) or "terminated")
                 ctx.exit(EXIT_TERMINATED)
             except KeyboardInterrupt:
                 error("interrupted")
