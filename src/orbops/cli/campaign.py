@@ -122,16 +122,19 @@ def campaign_command(scenario, runs, out, seed, workers, scheduler, resume, life
                 bar_holder["bar"].__exit__(None, None, None)
         summary = write_campaign_outputs(out, Thresholds(lifeboat_threshold_hours, slip_threshold_days), upto=runs)
     rate = outcome["ran"] / outcome["seconds"] if outcome["seconds"] > 0 and outcome["ran"] else 0.0
-    where = outcome["scheduler"] or f"{outcome['workers']} local worker(s)"
+    where = outcome["scheduler"] or f"{outcome['workers'] or 0} local worker(s)"
     if as_json:
         print_json(summary)
     else:
         rows = []
         for vid, v in summary["variants"].items():
             for key, o in v["outcomes"].items():
-                rows.append([v["name"], key, f"{100 * o['probability']:.1f} %",
+                what = summary["outcomes"][o.get("outcome", key)]
+                at = f"{o['station']}: " if o.get("station") else ""
+                rows.append([v["name"], at + what, f"{100 * o['probability']:.1f} %",
                              f"[{100 * o['ci95'][0]:.1f}, {100 * o['ci95'][1]:.1f}] %", f"{o['count']} of {o['n']}"])
         print_table(["Variant", "Outcome", "Probability", "95 % CI", "Runs"], rows,
-                    title=f"{summary['scenario']}: {summary['runs_finished']} runs")
+                    title=f"{summary['scenario']}: {summary['runs_finished']} runs",
+                    right=[False, False, True, True, True], wrap=[True, True, False, False, False])
     click.echo(f"orbops: {outcome['ran']} run(s) in {outcome['seconds']:.1f} s ({rate:.1f} runs/s on {where}); "
                f"wrote {out}/summary.html, summary.json, runs.csv", err=True)

@@ -66,10 +66,14 @@ def _fit(columns, rows, wrap, room: int) -> list[int] | None:
     if sum(least) > room and len(columns) > 2:
         return None
     widths, spare = list(least), room - sum(least)
-    for i in range(len(columns)):
-        grow = min(max(0, spare), natural[i] - widths[i])
+    deficit = [n - w for n, w in zip(natural, widths)]
+    total = sum(deficit)
+    for i in range(len(columns)):  # the room left goes to the narrowed columns, in proportion to what they lack
+        grow = min(deficit[i], spare * deficit[i] // total) if total else 0
         widths[i] += grow
-        spare -= grow
+    for i in range(len(columns)):  # what rounding left over, in order
+        grow = min(max(0, room - sum(widths)), natural[i] - widths[i])
+        widths[i] += grow
     return widths
 
 
