@@ -40,6 +40,40 @@ def test_stream_equals_one_call(snapshot):
     np.testing.assert_array_equal(parts, whole.r_km)
 
 
+@pytest.mark.parametrize("chunk_samples", [7, 25, 10_000])  # rows cut in time; whole rows; one chunk
+def test_stream_per_satellite_times_equals_one_call(snapshot, chunk_samples):
+    sats = snapshot[:9]
+    offsets = np.arange(0, 12 * 3600, 1800).astype("timedelta64[s]")  # 24 times, each row its own
+    times = sats.epoch[:, None] + offsets[None, :]
+    times[3, 5] = np.datetime64("NaT")
+    whole = propagate(sats, times, backend="numpy")
+    r = np.full_like(whole.r_km, 7.0)
+    v = np.full_like(whole.v_km_s, 7.0)
+    codes = np.full_like(whole.codes, 255)
+    seen = np.zeros(whole.shape, int)
+    for chunk in stream(sats, times, backend="numpy", chunk_samples=chunk_samples):
+        st = chunk.states
+        assert st.codes.size <= chunk_samples
+        assert st.shape == (chunk.sats.stop - chunk.sats.start, chunk.times.stop - chunk.times.start)
+        np.testing.assert_array_equal(st.times, times[chunk.sats, chunk.times])
+        np.testing.assert_array_equal(st.norad_ids, sats.norad_id[chunk.sats])
+        r[chunk.sats, chunk.times], v[chunk.sats, chunk.times] = st.r_km, st.v_km_s
+        codes[chunk.sats, chunk.times] = st.codes
+        seen[chunk.sats, chunk.times] += 1
+    assert np.all(seen == 1)
+    np.testing.assert_array_equal(r, whole.r_km)
+    np.testing.assert_array_equal(v, whole.v_km_s)
+    np.testing.assert_array_equal(codes, whole.codes)
+    assert codes[3, 5] != 0 and np.all(np.delete(codes.ravel(), 3 * 24 + 5) == 0)
+
+
+def test_stream_refuses_times_of_the_wrong_shape(snapshot):
+    from orbops.errors import OrbopsError
+    times = np.zeros((4, 3), dtype="datetime64[ns]")
+    with pytest.raises(OrbopsError, match="rows for 5 satellites"):
+        next(stream(snapshot[:5], times, backend="numpy"))
+
+
 @pytest.mark.parametrize("fmt", ["parquet", "csv", "npz"])
 def test_propagate_command_writes_every_format(tmp_path, tle_dir, fmt):
     out = tmp_path / f"states.{fmt}"
@@ -77,7 +111,7 @@ def test_failed_samples_are_reported_and_kept_as_empty(tmp_path, tle_dir):
     result = CliRunner().invoke(cli, [
         "propagate", str(tle_dir / "tiangong-1.tle"), "--start", "2018-02-15", "--stop", "2018-12-31",
         "--step", "86400", "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # failed samples: reported, written, and exit status 1
     assert "SGP4 error 6" in result.stderr and "decayed" in result.stderr
     table = pq.read_table(out)
     codes = np.array(table.column("code"))

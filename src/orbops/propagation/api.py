@@ -9,7 +9,7 @@ import numpy as np
 from ..elements import Catalog, ElementSet
 from ..errors import OrbopsError
 from ..timescales import Times
-from .backends import Batch, Request, get_backend
+from .backends import NAT_NS, Batch, Request, get_backend, settle
 from .states import States
 
 __all__ = ["Propagator", "propagate", "as_catalog", "as_time_ns"]
@@ -42,6 +42,14 @@ def as_time_ns(times, n_sat: int) -> np.ndarray:
     return ns
 
 
+def without_nat(t_ns: np.ndarray, nat: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """``t_ns`` ``(n_rows, n_time)`` with every NaT replaced by a real time of its row, or by the row's
+    ``fallback`` (int64 ns) when it has none, so that no backend computes with NaT."""
+    has = ~nat.all(axis=1)
+    first = t_ns[np.arange(len(t_ns)), np.argmax(~nat, axis=1)]
+    return np.where(nat, np.where(has, first, fallback)[:, None], t_ns)
+
+
 class Propagator:
     """Element sets made ready once (SGP4 constants), then propagated as often as needed.
 
@@ -63,19 +71,30 @@ class Propagator:
         """TEME states ``(n, n_time, 3)`` of the sets ``sets`` (default: all) at ``times``."""
         sets = np.arange(len(self.catalog)) if sets is None else np.asarray(sets, dtype=np.int64)
         t_ns = as_time_ns(times, len(sets))
-        if t_ns.ndim == 1:
-            req = Request(sets, t_ns[None, :], np.zeros(len(sets), dtype=np.int64))
-        else:
-            req = Request(sets, t_ns, np.arange(len(sets)))
+        rows = t_ns[None, :] if t_ns.ndim == 1 else t_ns  # (1 or n, n_time)
+        nat = rows == NAT_NS
+        if np.any(nat):  # a row of NaT only falls back on an epoch (its set's, for per-set rows)
+            epochs = self.batch.epoch_ns[sets]
+            if t_ns.ndim == 1:
+                epochs = epochs[epochs != NAT_NS][:1]
+                epochs = epochs if len(epochs) else np.zeros(1, dtype=np.int64)
+            rows = without_nat(rows, nat, epochs)
+        t_rows = np.arange(len(sets)) if t_ns.ndim == 2 else np.zeros(len(sets), dtype=np.int64)
+        req = Request(sets, rows, t_rows)
         n_out, n_time = req.shape
         r = np.empty((n_out, n_time, 3))
         v = np.empty((n_out, n_time, 3))
         codes = np.zeros((n_out, n_time), dtype=np.uint8)
-        if n_out and n_time:
+        set_codes = self.batch.codes[sets]
+        live = np.flatnonzero(set_codes == 0)  # sets that fail at every time are not computed
+        if len(live) == n_out and n_time:
             self.engine.run(self.batch, req, r, v, codes)
-        bad = codes != 0
-        r[bad] = np.nan
-        v[bad] = np.nan
+        elif len(live) and n_time:
+            part = Request(sets[live], rows, t_rows[live])
+            rp, vp, cp = np.empty((len(live), n_time, 3)), np.empty((len(live), n_time, 3)), codes[live]
+            self.engine.run(self.batch, part, rp, vp, cp)
+            r[live], v[live], codes[live] = rp, vp, cp
+        settle(r, v, codes, set_codes, nat)
         return States(r_km=r, v_km_s=v, codes=codes, times=t_ns.astype("datetime64[ns]"),
                       norad_ids=self.catalog.norad_id[sets], names=self.catalog.name[sets],
                       backend=self.engine.name)
@@ -90,8 +109,9 @@ def propagate(elements, times, *, backend: str = "auto") -> States:
     datetimes; shaped ``(n_time,)`` for common instants or ``(n_sat, n_time)``
     for each satellite's own. Returns :class:`States` with ``r_km`` and
     ``v_km_s`` ``(n_sat, n_time, 3)`` and ``codes`` ``(n_sat, n_time)``; a
-    sample that fails (decay, eccentricity out of range, ...) has a non-zero
-    code and NaN state, never an exception. ``backend``: ``auto`` (the
+    sample that fails (decay, eccentricity out of range, invalid elements,
+    NaT, ...; see :data:`SGP4_ERRORS`) has a non-zero code and NaN state,
+    never an exception, and code 0 always comes with a finite state. ``backend``: ``auto`` (the
     compiled one when numba is installed), ``numba``, ``numpy`` or ``sgp4``.
     """
     return Propagator(elements, backend=backend).states(times)

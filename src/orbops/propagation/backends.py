@@ -7,7 +7,9 @@
 
 Every backend takes a :class:`Batch` of element sets, a :class:`Request`
 (which set and which row of times each output row uses) and fills ``r`` and
-``v`` ``(n_out, n_time, 3)`` and ``codes`` ``(n_out, n_time)``.
+``v`` ``(n_out, n_time, 3)`` and ``codes`` ``(n_out, n_time)``; :func:`settle`
+then applies the checks that are the same for all of them (invalid elements
+and times, no code 0 without a finite state).
 """
 
 from __future__ import annotations
@@ -23,11 +25,15 @@ from ..elements import Catalog
 from ..errors import OrbopsError
 from . import kernel
 from .deepspace import Record, resonance_states
-from .initialize import initialize_elements
+from .initialize import element_codes, initialize_elements
+from .kernel import INVALID_ELEMENTS, INVALID_TIME
 
-__all__ = ["Batch", "Request", "BACKENDS", "get_backend", "available_backends", "tsince_minutes"]
+__all__ = ["Batch", "Request", "BACKENDS", "get_backend", "available_backends", "tsince_minutes", "settle",
+           "NAT_NS"]
 
 NS_PER_MIN = 60_000_000_000
+NAT_NS = np.iinfo(np.int64).min
+"""NaT as int64 nanoseconds."""
 
 
 class Batch:
@@ -46,6 +52,13 @@ class Batch:
         c = self.catalog
         return initialize_elements(c.mean_motion_rev_day, c.ecc, c.inc_deg, c.raan_deg, c.argp_deg,
                                    c.mean_anomaly_deg, c.bstar, self.epoch_ns)
+
+    @cached_property
+    def codes(self) -> np.ndarray:
+        """Error code ``(n_sat,)`` of sets that fail at every time, 0 for the others (see ``element_codes``)."""
+        c = self.catalog
+        return element_codes(c.mean_motion_rev_day, c.ecc, c.inc_deg, c.raan_deg, c.argp_deg,
+                             c.mean_anomaly_deg, c.bstar, self.epoch_ns)
 
     @cached_property
     def deep(self) -> np.ndarray:
@@ -71,6 +84,28 @@ class Request:
     def times_of(self, k) -> np.ndarray:
         """Times of output rows ``k`` (an index array), ``(len(k), n_time)``."""
         return self.t_ns[self.t_rows[k]]
+
+
+def settle(r: np.ndarray, v: np.ndarray, codes: np.ndarray, set_codes: np.ndarray, bad_time: np.ndarray) -> None:
+    """Final codes, in place: a set's own code (``set_codes`` ``(n_out,)``) at every time, else 8
+    where ``bad_time`` (broadcast to ``codes``), else the backend's; code 0 only with a finite state (7
+    otherwise, also for components so large that their sum overflows). Failed samples get NaN state rows."""
+    if np.any(bad_time):
+        codes[np.broadcast_to(bad_time, codes.shape)] = INVALID_TIME
+    fails = set_codes != 0
+    if np.any(fails):
+        codes[fails] = set_codes[fails, None]
+    with np.errstate(over="ignore", invalid="ignore"):  # a sum is finite only if every component is
+        total = r[..., 0] + r[..., 1]
+        total += r[..., 2]
+        total += v[..., 0]
+        total += v[..., 1]
+        total += v[..., 2]
+    codes[(codes == 0) & ~np.isfinite(total)] = INVALID_ELEMENTS
+    bad = codes != 0
+    if np.any(bad):
+        r[bad] = np.nan
+        v[bad] = np.nan
 
 
 def tsince_minutes(epoch_ns: np.ndarray, t_ns: np.ndarray) -> np.ndarray:

@@ -53,6 +53,16 @@ _OPTIONS = {"error_model": "numpy", "fastmath": {"contract"}}
 _jit = nb.njit(**_OPTIONS)
 
 
+_X_MAX = 1e15
+"""Beyond this many radians an angle is not known to 0.1 rad; its sin and cos are taken as those of 0."""
+
+
+@_jit
+def _guard(x):
+    """``x``, or 0 for a finite ``|x|`` beyond ``_X_MAX`` (whose reduction would give NaN); NaN and inf stay NaN."""
+    return x if abs(x) <= _X_MAX else x * 0.0
+
+
 @_jit
 def _sincos(x):
     k = np.floor(x * _TWO_OVER_PI + 0.5)
@@ -68,28 +78,34 @@ def _sincos(x):
 
 @_jit
 def fast_sin(x):
-    """sin(x) without a library call (|x| < 1e7 rad, error about 1e-16)."""
-    s, c, q = _sincos(x)
+    """sin(x) without a library call (|x| < 1e7 rad, error about 1e-16; finite for any finite x)."""
+    s, c, q = _sincos(_guard(x))
     v = c if (q == 1.0) | (q == 3.0) else s
     return -v if q >= 2.0 else v
 
 
 @_jit
 def fast_cos(x):
-    """cos(x) without a library call (|x| < 1e7 rad, error about 1e-16)."""
-    s, c, q = _sincos(x)
+    """cos(x) without a library call (|x| < 1e7 rad, error about 1e-16; finite for any finite x)."""
+    s, c, q = _sincos(_guard(x))
     v = s if (q == 1.0) | (q == 3.0) else c
     return -v if (q == 1.0) | (q == 2.0) else v
 
 
 @_jit
-def fast_sincos(x):
-    """(sin(x), cos(x)) from one range reduction."""
+def fast_sincos_small(x):
+    """(sin(x), cos(x)) from one range reduction, for |x| below ``_X_MAX`` (NaN beyond)."""
     s, c, q = _sincos(x)
     odd = (q == 1.0) | (q == 3.0)
     sv = c if odd else s
     cv = s if odd else c
     return (-sv if q >= 2.0 else sv), (-cv if (q == 1.0) | (q == 2.0) else cv)
+
+
+@_jit
+def fast_sincos(x):
+    """(sin(x), cos(x)) from one range reduction; finite for any finite x."""
+    return fast_sincos_small(_guard(x))
 
 
 # atan on |t| <= tan(pi/24) after moving the argument by k*pi/12 (k = 0..3).
@@ -134,8 +150,8 @@ def scalar_fabs(x):
     return abs(x)
 
 
-SCALAR_MATH = {"sin": fast_sin, "cos": fast_cos, "sincos": fast_sincos, "atan2": fast_atan2, "where": scalar_where,
-               "sqrt": scalar_sqrt, "fabs": scalar_fabs}
+SCALAR_MATH = {"sin": fast_sin, "cos": fast_cos, "sincos": fast_sincos, "sincos_small": fast_sincos_small,
+               "atan2": fast_atan2, "where": scalar_where, "sqrt": scalar_sqrt, "fabs": scalar_fabs}
 """What the kernel's array math becomes in the compiled copy: scalar, branch-free, no library calls."""
 
 

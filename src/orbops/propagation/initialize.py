@@ -23,8 +23,10 @@ from ..constants import (
     WGS72_XKE as XKE,
 )
 from ..timescales import gmst82_from_ut1
+from .kernel import ANGLE_LIMIT_DEG, INVALID_ELEMENTS
 
-__all__ = ["PARAM_FIELDS", "initialize", "RPTIM", "DEEP_SPACE_PERIOD_MIN"]
+__all__ = ["PARAM_FIELDS", "initialize", "initialize_elements", "element_codes", "RPTIM", "DEEP_SPACE_PERIOD_MIN",
+           "ANGLE_LIMIT_DEG"]
 
 J3OJ2 = J3 / J2
 X2O3 = 2.0 / 3.0
@@ -388,6 +390,31 @@ def initialize_elements(no_kozai_rev_day, ecc, inc_deg, raan_deg, argp_deg, mean
     """:func:`initialize` from element-set units (rev/day, degrees, epoch as int64 ns since 1970)."""
     epoch_1950 = (np.asarray(epoch_ns, dtype=np.int64) / 86_400e9) + (2440587.5 - 2433281.5)
     rad = np.radians
-    return initialize(np.asarray(no_kozai_rev_day, dtype=float) * TWO_PI / MINUTES_PER_DAY,
-                      ecc, rad(inc_deg), rad(raan_deg), rad(argp_deg), rad(mean_anomaly_deg), bstar,
-                      epoch_1950)
+    with np.errstate(all="ignore"):  # absurd values overflow; element_codes reports them
+        n0 = np.asarray(no_kozai_rev_day, dtype=float) * TWO_PI / MINUTES_PER_DAY
+        angles = rad(inc_deg), rad(raan_deg), rad(argp_deg), rad(mean_anomaly_deg)
+    return initialize(n0, ecc, *angles, bstar, epoch_1950)
+
+
+def element_codes(no_kozai_rev_day, ecc, inc_deg, raan_deg, argp_deg, mean_anomaly_deg, bstar,
+                  epoch_ns) -> np.ndarray:
+    """Error code ``(n_sat,)`` (uint8) of element sets that fail at every time; 0 for the others.
+
+    First match: 7 (invalid elements) when a value is not finite, an angle
+    exceeds :data:`ANGLE_LIMIT_DEG` or the epoch is NaT; 1 when ``1 - e**2 <= 0``
+    (the reference then skips initialisation and reports 1 at every time, or
+    computes with infinities at ``|e| = 1``); 2 when the mean motion is zero or
+    negative (the reference reports 2 at zero and computes with NaN below).
+    Other failures are found per sample by the kernel.
+    """
+    ecc = np.asarray(ecc, dtype=float)
+    n = np.asarray(no_kozai_rev_day, dtype=float)
+    angles = np.stack(np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (
+        inc_deg, raan_deg, argp_deg, mean_anomaly_deg))))
+    others = np.stack(np.broadcast_arrays(n, ecc, np.asarray(bstar, dtype=float)))
+    epoch = np.asarray(epoch_ns, dtype=np.int64)
+    with np.errstate(all="ignore"):
+        invalid = (~np.isfinite(others).all(axis=0) | ~(np.abs(angles) <= ANGLE_LIMIT_DEG).all(axis=0)
+                   | (epoch == np.iinfo(np.int64).min))
+        codes = np.where(invalid, INVALID_ELEMENTS, np.where(1.0 - ecc * ecc <= 0.0, 1, np.where(n <= 0.0, 2, 0)))
+    return codes.astype(np.uint8)

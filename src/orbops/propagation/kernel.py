@@ -28,6 +28,11 @@ def sincos(x):
     return np.sin(x), np.cos(x)
 
 
+sincos_small = sincos
+"""``sincos`` of an angle known to be moderate (Kepler's E: the reduced ``u`` and at most 10 steps of
+0.95 rad); the compiled backend leaves out its guard for huge arguments there."""
+
+
 atan2 = np.arctan2
 sqrt = np.sqrt
 fabs = np.abs
@@ -42,7 +47,12 @@ STEP_MIN = 720.0
 KEPLER_TOL = 1.0e-12
 KEPLER_MAX_ITER = 10
 
-# Error codes, with the meaning the reference gives them.
+# Error codes: 1-6 with the meaning the reference gives them (it no longer uses 5), then orbops' own.
+INVALID_ELEMENTS = 7
+INVALID_TIME = 8
+ANGLE_LIMIT_DEG = 1e6
+"""Largest magnitude of an element angle (degrees). Beyond, the angle in radians is not known to a
+useful precision (at 1e20 degrees only to 256 rad): such sets are invalid elements, not orbits."""
 ERROR_MESSAGES = {
     0: "no error",
     1: "mean eccentricity is outside the range 0 <= e < 1",
@@ -50,6 +60,9 @@ ERROR_MESSAGES = {
     3: "perturbed eccentricity is outside the range 0 <= e <= 1",
     4: "semi-latus rectum has fallen below zero",
     6: "the satellite has decayed (radius below one Earth radius)",
+    INVALID_ELEMENTS: f"invalid elements: a value is not finite, an angle exceeds {ANGLE_LIMIT_DEG:,.0f} degrees "
+                      "or the epoch is NaT, or SGP4 gives no finite state from them",
+    INVALID_TIME: "invalid time: NaT (not a time)",
 }
 
 
@@ -74,8 +87,9 @@ def two_thirds_power(x, x0, y0):
 def secular(p, t):
     """Secular gravity and drag at ``t`` minutes from epoch.
 
-    Returns ``(mm, argpm, nodem, tempa, tempe, templ)``. The terms of the
-    simplified drag model are zero in ``p`` when it applies.
+    Returns ``(mm, argpm, nodem, tempa, tempe, templ)``. The terms the
+    simplified drag model leaves out are zero in ``p`` when it applies, and
+    selected away, so that a non-finite angle does not leak in as 0 * NaN.
     """
     xmdf = p.mo + p.mdot * t
     argpdf = p.argpo + p.argpdot * t
@@ -84,13 +98,14 @@ def secular(p, t):
     t3 = t2 * t
     t4 = t3 * t
     nodem = nodedf + p.nodecf * t2
+    simple = p.isimp != 0.0
     delmtemp = 1.0 + p.eta * cos(xmdf)
     delm = p.xmcof * (delmtemp * delmtemp * delmtemp - p.delmo)
-    temp = p.omgcof * t + delm
+    temp = where(simple, 0.0, p.omgcof * t + delm)
     mm = xmdf + temp
     argpm = argpdf - temp
     tempa = 1.0 - p.cc1 * t - p.d2 * t2 - p.d3 * t3 - p.d4 * t4
-    tempe = p.bstar * p.cc4 * t + p.bcc5 * (sin(mm) - p.sinmao)
+    tempe = p.bstar * p.cc4 * t + where(simple, 0.0, p.bcc5 * (sin(mm) - p.sinmao))
     templ = p.t2cof * t2 + p.t3cof * t3 + t4 * (p.t4cof + t * p.t5cof)
     return mm, argpm, nodem, tempa, tempe, templ
 
@@ -289,7 +304,7 @@ def kepler_step(u, eo1, axnl, aynl):
 
     Returns ``(eo1_next, correction, sin(eo1), cos(eo1))``.
     """
-    sineo1, coseo1 = sincos(eo1)
+    sineo1, coseo1 = sincos_small(eo1)
     tem5 = (u - aynl * coseo1 + axnl * sineo1 - eo1) / (1.0 - coseo1 * axnl - sineo1 * aynl)
     tem5 = where(tem5 >= 0.95, 0.95, where(tem5 <= -0.95, -0.95, tem5))
     return eo1 + tem5, tem5, sineo1, coseo1

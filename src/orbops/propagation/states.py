@@ -7,12 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..timescales import format_utc
-from .kernel import ERROR_MESSAGES
+from .kernel import ERROR_MESSAGES, INVALID_ELEMENTS, INVALID_TIME
 
-__all__ = ["States", "SGP4_ERRORS"]
+__all__ = ["States", "SGP4_ERRORS", "INVALID_ELEMENTS", "INVALID_TIME"]
 
 SGP4_ERRORS = dict(ERROR_MESSAGES)
-"""Message for each per-sample error code (0 means no error)."""
+"""Message for each per-sample error code (0 means no error; 1-6 are the sgp4 library's, 7 and 8 orbops')."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ class States:
         return np.broadcast_to(self.times, self.shape)
 
     def errors(self) -> list[dict]:
-        """One entry per (satellite, error code), in order of first occurrence: count, first time, message."""
+        """One entry per (satellite, error code), in order of first occurrence: count, first time
+        (``"NaT"`` for invalid times), message."""
         out = []
         times = self.times_2d()
         bad_sats = np.flatnonzero((self.codes != 0).any(axis=1))
@@ -63,7 +64,7 @@ class States:
                     "name": str(self.names[s]),
                     "code": int(code),
                     "count": int(len(hits)),
-                    "first_utc": format_utc(times[s, hits[0]], 3),
+                    "first_utc": "NaT" if np.isnat(times[s, hits[0]]) else format_utc(times[s, hits[0]], 3),
                     "message": SGP4_ERRORS.get(int(code), "unknown error"),
                 })
         return out

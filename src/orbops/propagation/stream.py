@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..timescales import Times
-from .api import as_catalog, propagate
+from .api import as_catalog, as_time_ns, propagate
 from .states import States
 
 __all__ = ["Chunk", "chunk_slices", "stream"]
@@ -45,12 +45,16 @@ def chunk_slices(n_sat: int, n_time: int, max_samples: int) -> Iterator[tuple[sl
 
 def stream(elements, times, *, backend: str = "auto",
            chunk_samples: int = DEFAULT_CHUNK_SAMPLES) -> Iterator[Chunk]:
-    """Propagate in chunks of about ``chunk_samples`` samples; yields :class:`Chunk`.
+    """Propagate in chunks of at most ``chunk_samples`` samples; yields :class:`Chunk`.
 
-    Memory stays bounded by the chunk size whatever the catalog and span;
-    each chunk is computed on all cores by the backend.
+    ``times`` as for :func:`propagate`: ``(n_time,)`` common instants or
+    ``(n_sat, n_time)``, each satellite its own row. Memory stays bounded by
+    the chunk size (besides ``times`` themselves) whatever the catalog and
+    span; each chunk is computed on all cores by the backend, and the chunks
+    together equal one :func:`propagate` call.
     """
     catalog = as_catalog(elements)
-    ns = Times(times).ns.reshape(-1)
-    for sats, cols in chunk_slices(len(catalog), len(ns), chunk_samples):
-        yield Chunk(sats, cols, propagate(catalog[sats], Times._from_ns(ns[cols]), backend=backend))
+    ns = as_time_ns(times, len(catalog))
+    for sats, cols in chunk_slices(len(catalog), ns.shape[-1], chunk_samples):
+        part = ns[sats, cols] if ns.ndim == 2 else ns[cols]
+        yield Chunk(sats, cols, propagate(catalog[sats], Times._from_ns(part), backend=backend))
