@@ -176,3 +176,11 @@ def test_outputs_keep_the_umasks_permissions(tmp_path):
     finally:
         os.umask(old)
     assert result.exit_code == 0 and stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+def test_times_with_an_offset_or_an_ordinal_date():
+    utc = _run("passes", "ISS", "--site", "baikonur", "--start", "2025-11-05T00:00Z", "--days", "1", "--json")
+    offset = _run("passes", "ISS", "--site", "baikonur", "--start", "2025-11-05T08:00+08:00", "--days", "1", "--json")
+    ordinal = _run("passes", "ISS", "--site", "baikonur", "--start", "2025-309", "--days", "1", "--json")
+    assert utc.exit_code == offset.exit_code == ordinal.exit_code == 0, offset.output + ordinal.output
+    assert utc.stdout == offset.stdout == ordinal.stdout
