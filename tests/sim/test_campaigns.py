@@ -16,12 +16,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from orbops.campaigns import (STORE_FILE, CampaignSpec, ResultStore, Thresholds, run_campaign, run_one, run_seed,
-                              summarize, flatten)
+from orbops.campaigns import (
+    STORE_FILE,
+    CampaignSpec,
+    ResultStore,
+    Thresholds,
+    flatten,
+    run_campaign,
+    run_one,
+    run_seed,
+    summarize,
+)
 from orbops.scenarios import load_scenario
 from orbops.sim import Planner, run_scenario
 
 from .conftest import REPO
+from .test_campaign_safety import _descendants, _stat
 
 FLAGSHIP = REPO / "scenarios" / "shenzhou-iss-backup-2011.toml"
 TIANGONG = REPO / "scenarios" / "tiangong-international-crew.toml"
@@ -240,23 +250,8 @@ def test_a_worker_that_dies_is_replaced(tmp_path):
 
 
 def _parent(pid: int) -> int:
-    try:
-        return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return -1
-
-
-def _descendants(pid: int) -> list[int]:
-    children = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            children.setdefault(_parent(int(entry.name)), []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
+    st = _stat(pid)
+    return int(st[1]) if st else -1
 
 
 def _cmdline(pid: int) -> str:
