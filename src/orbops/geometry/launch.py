@@ -35,10 +35,11 @@ from ..frames import Site, itrs_to_teme
 from ..timescales import format_utc, to_ns
 from .orbits import OneObject, Orbits
 from .rendezvous import RendezvousProfile, argument_of_latitude_deg
-from .search import find_crossings
+from .search import find_crossings, refine_extrema, sample
 
 __all__ = ["LaunchSite", "Ascent", "LaunchWindow", "Passages", "launch_windows", "inplane_passages", "assess",
-           "inplane_function", "phase_at_insertion", "target_plane", "site_teme"]
+           "inplane_function", "phase_at_insertion", "target_plane", "site_teme", "closest_passages",
+           "passages_at"]
 
 DIRECTIONS = ("northeast", "southeast")
 
@@ -188,10 +189,37 @@ def inplane_passages(launch_site: LaunchSite, orbits: Orbits, target, t0_ns: int
     The site crosses the plane twice a day, hours apart, so a 10-minute grid brackets every crossing.
     """
     obj, t0_ns, t1_ns = orbits.obj(target), to_ns(t0_ns), to_ns(t1_ns)
+    single = OneObject(orbits, obj)
+    events = find_crossings(inplane_function(single, launch_site.site), 1, t0_ns, t1_ns, step_s, tol_s=tol_s)
+    return passages_at(launch_site, orbits, obj, events.t_ns)
+
+
+def closest_passages(launch_site: LaunchSite, orbits: Orbits, target, t0_ns: int, t1_ns: int, *,
+                     step_s: float = 600.0, tol_s: float = 0.1) -> Passages:
+    """Where a site never enters the target's plane (its latitude above the inclination): the instants it
+    comes closest to the plane, twice a day, as passages (a launch there needs a dogleg of the remaining
+    angle). The branch is the first the site allows crew vehicles (the track runs due east there)."""
+    obj, t0_ns, t1_ns = orbits.obj(target), to_ns(t0_ns), to_ns(t1_ns)
+    single = OneObject(orbits, obj)
+    inplane = inplane_function(single, launch_site.site)
+
+    def off_plane(o, t):
+        return np.abs(inplane(o, t))
+
+    times, values = sample(off_plane, 1, t0_ns, t1_ns, step_s)
+    v = values[0]
+    i = np.flatnonzero((v[1:-1] < v[:-2]) & (v[1:-1] <= v[2:]))
+    t = refine_extrema(off_plane, np.zeros(len(i), dtype=np.int64), times[i], times[i + 2], maxima=False, tol_s=tol_s)
+    out = passages_at(launch_site, orbits, obj, np.asarray(t, dtype=np.int64))
+    branch = (launch_site.crewed_directions or launch_site.directions)[0]
+    return Passages(out.site, out.target, out.inplane_ns, np.full(len(out), branch), out.azimuth_deg,
+                    out.inclination_deg, out.h_unit, out.alt_km, out.period_s)
+
+
+def passages_at(launch_site: LaunchSite, orbits: Orbits, obj: int, t_ip: np.ndarray) -> Passages:
+    """Passages at given instants (int64 ns, sorted): the target's plane, branch, azimuth and inclination."""
     site = launch_site.site
     single = OneObject(orbits, obj)
-    events = find_crossings(inplane_function(single, site), 1, t0_ns, t1_ns, step_s, tol_s=tol_s)
-    t_ip = events.t_ns
     if len(t_ip) == 0:
         empty = np.zeros(0)
         return Passages(launch_site, int(obj), t_ip, empty.astype(str), empty, empty, np.zeros((0, 3)), 0.0, 0.0)
