@@ -135,4 +135,4 @@ def main() -> None:
     cli(prog_name="orbops")
 
 
-from . import bench, campaign, elements, geometry, propagate, replay, run  # noqa: E402,F401  (registers the commands)
+from . import bench, campaign, elements, geometry, propagate, replay, rescue, run  # noqa: E402,F401  (registers the commands)

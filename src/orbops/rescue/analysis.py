@@ -356,7 +356,9 @@ def reaches(station: RescueStation, catalog: Catalog, t0_ns: int, t1_ns: int, *,
             for v in ids for s in fl.vehicles[v].sites]
 
 
-def _assumptions(found: list[Reach], adapters, stay_s: float) -> tuple[str, ...]:
+def _assumptions(found: list[Reach], adapters, stay_s: float, t0_ns: int, t1_ns: int) -> tuple[str, ...]:
+    """What the answers for emergencies in ``[t0, t1]`` assume: the common list, the adapters, and each
+    vehicle's assumed figures (readiness of the eras in the span)."""
     out = common_assumptions(stay_s)
     for a in dict.fromkeys(str(x) for r in found for x in r.adapters):
         out.append(f"ASSUMPTION (what-if): an adapter lets {a.split(':')[0]} ships dock at "
@@ -368,7 +370,8 @@ def _assumptions(found: list[Reach], adapters, stay_s: float) -> tuple[str, ...]
             continue
         seen.add(v.id)
         for era in v.readiness:
-            if era.assumed:
+            overlaps = (era.from_ns is None or era.from_ns <= t1_ns) and (era.until_ns is None or era.until_ns >= t0_ns)
+            if era.assumed and overlaps:
                 out.append(f"{v.name} readiness {era.days:g} days: {era.note}")
         out += [f"{v.name}: ASSUMPTION: {a}" for a in v.assumptions]
     return tuple(out)
@@ -407,7 +410,7 @@ def rescue(station: str, at, catalog: Catalog, *, crew: int = 3, horizon_days: f
 
     (found, options), notes = quietly(compute)
     return RescueAnalysis(st.id, st.name, at_ns, crew, horizon_days, rank(options),
-                          _assumptions(found, adapters, stay_s), notes)
+                          _assumptions(found, adapters, stay_s, at_ns, at_ns), notes)
 
 
 @dataclass(frozen=True)
@@ -490,4 +493,4 @@ def rescue_calendar(station: str, start, days: int, catalog: Catalog, *, crew: i
     (found, cells), notes = quietly(compute)
     keys = tuple(f"{r.vehicle.id}@{r.site_id}" for r in found)
     return RescueCalendar(st.id, st.name, t0, days, crew, horizon_days, keys, tuple(tuple(c) for c in cells),
-                          _assumptions(found, adapters, stay_s), notes)
+                          _assumptions(found, adapters, stay_s, t0, t0 + (days - 1) * NS_PER_DAY), notes)
