@@ -15,7 +15,7 @@ FLOORS = {
     "elements": 1,
     "propagation": 2,
     "frames": 3, "geometry": 3.5,
-    "ops": 4, "history": 4.5,
+    "ops": 4, "history": 4.5, "rescue": 4.5,
     "sim": 5,
     "scenarios": 6, "campaigns": 6.5,
     "outputs": 7,

@@ -34,6 +34,7 @@ __all__ = [
     "Variant",
     "Scenario",
     "CONTINGENCY_KINDS",
+    "RESCUE_ANY",
 ]
 
 
@@ -106,7 +107,8 @@ class VehicleClass:
     in-plane instant; ``profiles`` rendezvous profiles; ``return_s`` undocking
     to the earliest landing; ``landing_offset_s`` the landing relative to the
     station track's closest approach to the landing zone; ``free_flight_days``
-    how long it can wait in orbit for a port; ``model`` the vehicle model of
+    how long it can wait in orbit for a port; ``readiness_days`` call-up to
+    launch as a rescue ship; ``model`` the vehicle model of
     ``orbops.ops.vehicles`` it flies as (profiles are then those flown at the
     launch date, and crew-vehicle branch rules apply when ``crewed``).
     """
@@ -127,6 +129,7 @@ class VehicleClass:
     crewed: bool
     model: str | None = None
     landing_offset_s: float = 0.0
+    readiness_days: float = 0.0
 
     @property
     def return_seats(self) -> int:
@@ -219,6 +222,9 @@ class Policy:
 
 CONTINGENCY_KINDS = ("launcher_grounded", "pad_outage", "vehicle_damage", "launch_failure")
 
+RESCUE_ANY = "any_compatible"
+"""A contingency's ``rescue``: the standby ship of the station that docks first."""
+
 
 @dataclass(frozen=True)
 class Contingency:
@@ -230,7 +236,12 @@ class Contingency:
     crew home. ``return_on`` names a docked vehicle that takes the damaged
     vehicle's crew home instead (after ``decision_days``); ``replacement``
     names a mission that then flies uncrewed, no earlier than
-    ``replacement_ready_days`` after the damage.
+    ``replacement_ready_days`` after the damage. ``rescue`` instead calls up a
+    standby mission: :data:`RESCUE_ANY` (of the station's, the one that docks
+    first) or a ranked tuple of mission ids (the first that can); a candidate
+    can when a port takes its docking standard, it has a seat for each crew
+    member left without one, and a launch window follows its readiness
+    (``replacement_ready_days`` when stated, else its class's ``readiness_days``).
     ``launch_failure``: ``target`` mission fails at launch; its launcher is
     grounded ``grounding_days``; a crew aboard lands safely (abort).
     """
@@ -245,6 +256,7 @@ class Contingency:
     replacement: str | None = None
     replacement_ready_days: float = 0.0
     grounding_days: float = 0.0
+    rescue: str | tuple[str, ...] = ()
     note: str = ""
 
 

@@ -35,14 +35,15 @@ import numpy as np
 from ..constants import WGS72_MU_KM3_S2, WGS72_RADIUS_KM
 from ..elements import Catalog
 from ..errors import OrbopsError, StaleElementsWarning
-from ..geometry import LaunchWindow, Orbits, landing_opportunities, landing_zones, launch_sites
+from ..geometry import LaunchSite, LaunchWindow, Orbits, landing_opportunities, landing_zones, launch_sites
 from ..geometry.launch import assess, closest_passages, inplane_passages
 from ..ops.vehicles import vehicle_models
 from ..timescales import NS_PER_DAY, format_utc, to_ns
 from .fleet import Adapter, Fleet, RescueStation, RescueVehicle, fleet as shipped_fleet
 
 __all__ = ["RescueOption", "RescueAnalysis", "RescueCalendar", "rescue", "rescue_calendar", "Reach", "BLOCKERS",
-           "RESCUE_STAY_S", "HORIZON_DAYS", "dogleg_dv_km_s", "common_assumptions"]
+           "RESCUE_STAY_S", "HORIZON_DAYS", "dogleg_dv_km_s", "common_assumptions", "plane_reach",
+           "geocentric_latitude_deg"]
 
 HORIZON_DAYS = 120.0
 """How far after the call-up a rescue is looked for by default (Soyuz MS-23 took 71 days)."""
@@ -67,6 +68,29 @@ def dogleg_dv_km_s(angle_deg: float, alt_km: float) -> float:
     """Delta-v (km/s) of a plane change of ``angle_deg`` at the circular speed of ``alt_km``."""
     v = np.sqrt(WGS72_MU_KM3_S2 / (WGS72_RADIUS_KM + alt_km))
     return float(2.0 * v * np.sin(np.radians(abs(angle_deg)) / 2.0))
+
+
+def geocentric_latitude_deg(site: LaunchSite) -> float:
+    """The site's geocentric latitude (deg): the angle the in-plane geometry sees."""
+    r = site.site.ecef_km
+    return float(np.degrees(np.arcsin(r[2] / np.linalg.norm(r))))
+
+
+def plane_reach(site: LaunchSite, inclination_deg: float) -> tuple[float, str]:
+    """The dogleg (deg) a launch from ``site`` into a plane of ``inclination_deg`` needs (0: none), and why:
+    a site above the inclination never passes under the plane; a range allows only some inclinations."""
+    inc, lat = inclination_deg, abs(geocentric_latitude_deg(site))
+    if lat > inc:
+        return max(lat, site.min_inclination_deg) - inc, (
+            f"{site.name} at {lat:.2f} deg latitude lies above the station's {inc:.2f} deg inclination: it never "
+            "passes under the plane")
+    if inc < site.min_inclination_deg:
+        return site.min_inclination_deg - inc, (f"the range of {site.name} allows {site.min_inclination_deg:g} deg "
+                                                f"and more, the station flies at {inc:.2f} deg")
+    if inc > site.max_inclination_deg:
+        return inc - site.max_inclination_deg, (f"the range of {site.name} allows up to "
+                                                f"{site.max_inclination_deg:g} deg, the station flies at {inc:.2f} deg")
+    return 0.0, ""
 
 
 def common_assumptions(stay_s: float = RESCUE_STAY_S) -> list[str]:
@@ -202,8 +226,7 @@ class Reach:
         mid = (t0_ns + t1_ns) // 2
         row = orbits.catalog.epoch.astype(np.int64)
         self.inclination_deg = float(orbits.catalog.inc_deg[int(np.argmin(np.abs(row - mid)))])
-        r = self.launch_site.site.ecef_km
-        self.latitude_deg = float(np.degrees(np.arcsin(r[2] / np.linalg.norm(r))))  # geocentric
+        self.latitude_deg = geocentric_latitude_deg(self.launch_site)
         self.dogleg_deg, self.plane_why = self._plane()
         self.dogleg_dv = dogleg_dv_km_s(self.dogleg_deg, self.ascent.insertion_alt_km) if self.dogleg_deg else 0.0
         self._windows: list[LaunchWindow] | None = None
@@ -211,19 +234,7 @@ class Reach:
 
     # --- what does not depend on the day ----------------------------------------------------------
     def _plane(self) -> tuple[float, str]:
-        """The dogleg angle a launch needs (0: none) and why."""
-        inc, lat, s = self.inclination_deg, abs(self.latitude_deg), self.launch_site
-        if lat > inc:
-            need = max(lat, s.min_inclination_deg) - inc
-            return need, (f"{s.name} at {lat:.2f} deg latitude lies above the station's {inc:.2f} deg inclination: "
-                          "it never passes under the plane")
-        if inc < s.min_inclination_deg:
-            return s.min_inclination_deg - inc, (f"the range of {s.name} allows {s.min_inclination_deg:g} deg and "
-                                                 f"more, the station flies at {inc:.2f} deg")
-        if inc > s.max_inclination_deg:
-            return inc - s.max_inclination_deg, (f"the range of {s.name} allows up to {s.max_inclination_deg:g} deg, "
-                                                 f"the station flies at {inc:.2f} deg")
-        return 0.0, ""
+        return plane_reach(self.launch_site, self.inclination_deg)
 
     @property
     def plane_ok(self) -> bool:

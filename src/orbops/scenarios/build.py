@@ -56,7 +56,7 @@ def vehicle_class(e: dict, r: Resolved) -> VehicleClass:
         docking=e["docking"], launcher=e["launcher"], spaceport=e["spaceport"], profiles=r.profiles[e["id"]],
         landing=e["landing_site"], ascent=ascent, lifeboat_seats=e["lifeboat_seats"], return_s=return_s,
         free_flight_days=e["free_flight_days"], crewed=e["crewed"], model=model.id if model else None,
-        landing_offset_s=offset_s)
+        landing_offset_s=offset_s, readiness_days=e["readiness_days"])
 
 
 def vehicle(e: dict) -> Vehicle:
@@ -85,7 +85,7 @@ def contingency(p: str, e: dict) -> Contingency:
     return Contingency(kind=e["kind"], target=e["target"], id=e["id"] or p, start=e["start"], end=e["end"],
                        return_on=e["return_on"], decision_days=e["decision_days"], replacement=e["replacement"],
                        replacement_ready_days=e["replacement_ready_days"], grounding_days=e["grounding_days"],
-                       note=e["note"])
+                       note=e["note"], rescue=e["rescue"] if isinstance(e["rescue"], str) else tuple(e["rescue"] or ()))
 
 
 def variant(p: str, e: dict) -> Variant:

@@ -23,7 +23,7 @@ from ..elements import ELEMENT_FILE_SUFFIXES, Catalog, elements_digest, load_cat
 from ..errors import ElementsError, OrbopsError, UnknownObjectError
 from ..frames import Site
 from ..geometry import LandingZone, LaunchSite, RendezvousProfile, landing_zones, launch_sites
-from ..ops import SourceFile, Port
+from ..ops import RESCUE_ANY, SourceFile, Port
 from ..ops.vehicles import VehicleModel, parse_profiles, read_profiles, vehicle_models
 from ..timescales import NS_PER_DAY, format_utc
 from .parse import Entry, Parsed
@@ -399,16 +399,18 @@ class _Resolver:
                 self.fail(f"{p}.vehicle", f"vehicle {e['vehicle']} already flies in {used[e['vehicle']]}")
             used.setdefault(e["vehicle"], p)
         vc = self.class_of(e["vehicle"])
+        # a standby ship that only a rescue may call: whether it can dock and reach is the rescue's verdict
+        candidate = e["standby"] and e["id"] not in {c["replacement"] for _, c in self.p.arrays["contingencies"]}
         if self.ref(f"{p}.station", e["station"], self.r.by_id["stations"], "station") and vc is not None:
             ports = self.r.ports.get(e["station"], ())
-            if not any(x.accepts(vc["docking"]) for x in ports):
+            if not candidate and not any(x.accepts(vc["docking"]) for x in ports):
                 self.fail(f"{p}.vehicle", f"{e['vehicle']} docks with {vc['docking']}, which no port of "
                           f"{e['station']} takes ({', '.join(sorted({x.standard for x in ports}))}); "
                           "declare an adapter on a port to allow it")
             if e["port"] is not None and e["port"] not in [x.name for x in ports]:
                 self.fail(f"{p}.port", f"unknown port {e['port']!r} of {e['station']}")
             site, inc = self.r.sites.get(vc["spaceport"]), inclinations.get(e["station"])
-            if site is not None and inc is not None:
+            if site is not None and inc is not None and not candidate:
                 self.reach(f"{p}.vehicle", site, inc, e["station"])
         self.crew_refs(p, e["crew"], vc)
         if e["relieves"] is not None and e["relieves"] not in self.relievable():
@@ -479,11 +481,35 @@ class _Resolver:
                     self.ref(f"{p}.return_on", e["return_on"], by["vehicles"], "vehicle")
                 if e["replacement"] is not None:
                     self.ref(f"{p}.replacement", e["replacement"], by["missions"], "mission")
+                self.rescue(p, e)
             elif kind == "launch_failure":
                 self.ref(f"{p}.target", target, by["missions"], "mission")
+            if kind != "vehicle_damage" and e["rescue"] is not None:
+                self.fail(f"{p}.rescue", "only a vehicle_damage contingency calls up a rescue")
             if e["start"] is not None and e["end"] is not None and e["end"] <= e["start"]:
                 self.fail(f"{p}.end", "is not after the start")
             self.r.contingency_ids[p] = e["id"] or p
+
+    def rescue(self, p: str, e: dict) -> None:
+        """A damage contingency's ``rescue``: "any_compatible" or a list of standby missions, not with a
+        named replacement."""
+        rescue = e["rescue"]
+        if rescue is None:
+            return
+        if e["replacement"] is not None:
+            self.fail(f"{p}.rescue", "give either a replacement or a rescue, not both")
+        if isinstance(rescue, str):
+            if rescue != RESCUE_ANY:
+                self.fail(f"{p}.rescue", f"{rescue!r}: expected {RESCUE_ANY!r} or a list of standby missions")
+            return
+        if not isinstance(rescue, list) or not rescue or not all(isinstance(m, str) for m in rescue):
+            self.fail(f"{p}.rescue", f"expected {RESCUE_ANY!r} or a list of standby mission ids, got {rescue!r}")
+            return
+        missions = self.r.by_id["missions"]
+        for j, mid in enumerate(rescue):
+            if self.ref(f"{p}.rescue[{j}]", mid, missions, "mission") and not missions[mid][1]["standby"]:
+                self.fail(f"{p}.rescue[{j}]", f"mission {mid} is not a standby ship: a rescue flies only when "
+                                              "called up (standby = true)")
 
     def need(self, p: str, e: dict, *keys: str) -> None:
         for k in keys:

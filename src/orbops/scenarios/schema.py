@@ -118,6 +118,9 @@ TABLES: dict[str, dict[str, Field]] = {
                                                          help="undocking to the earliest landing (default: the "
                                                               "model's, else RETURN_HOURS_WITHOUT_MODEL)"),
         "free_flight_days": Field("float", default=3.0, minimum=0), "crewed": Field("bool", default=True),
+        "readiness_days": Field("float", default=0.0, minimum=0,
+                                help="call-up to launch when a contingency calls a standby ship of the class as "
+                                     "a rescue (orbops/data/fleet.toml has sourced figures)"),
     },
     "ascent": {  # a class states only what differs from its model's ascent (else orbops.geometry.Ascent's)
         "lead_s": Field("float", help="launch time minus the in-plane instant (default: per profile, the model's)"),
@@ -168,7 +171,12 @@ TABLES: dict[str, dict[str, Field]] = {
         "kind": Field("str", **REQ, choices=("launcher_grounded", "pad_outage", "vehicle_damage", "launch_failure")),
         "target": Field("str", **REQ), "start": Field("utc"), "end": Field("utc"), "return_on": Field("str"),
         "decision_days": Field("float", default=0.0, minimum=0), "replacement": Field("str"),
-        "replacement_ready_days": Field("float", default=0.0, minimum=0),
+        "replacement_ready_days": Field("float", default=0.0, minimum=0,
+                                        help="damage to the replacement's (or every rescue candidate's) launch; "
+                                             "default for a rescue: each class's readiness_days"),
+        "rescue": Field("any", help='"any_compatible" (the standby ship of the station that docks first) or a '
+                                    "ranked list of standby missions (the first that can): the rescue called up "
+                                    "instead of a named replacement"),
         "grounding_days": Field("float", default=0.0, minimum=0), "note": Field("str", default=""),
     },
     "variants": {
@@ -215,7 +223,7 @@ LIMITS: dict[tuple[str, str], tuple[float, float]] = {
     ("landing_sites", "min_sun_elevation_deg"): (-90, 90),
     ("vehicle_classes", "seats"): (0, 100), ("vehicle_classes", "lifeboat_seats"): (0, 100),
     ("vehicle_classes", "docked_life_days"): (0, DAYS), ("vehicle_classes", "return_hours"): (0, 24 * 30),
-    ("vehicle_classes", "free_flight_days"): (0, 365),
+    ("vehicle_classes", "free_flight_days"): (0, 365), ("vehicle_classes", "readiness_days"): (0, DAYS),
     ("ascent", "lead_s"): (-86400, 86400), ("ascent", "ascent_s"): (0, 3600),
     ("ascent", "insertion_arc_deg"): (0, 180), ("ascent", "insertion_alt_km"): (100, 2000),
     ("ascent", "plane_tolerance_deg"): (0, 30),

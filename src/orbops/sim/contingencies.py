@@ -8,7 +8,8 @@ A launch failure is not a process of its own: the mission meets it at launch
 from __future__ import annotations
 
 from ..constants import SECONDS_PER_DAY as DAY_S
-from ..ops import Contingency, substream
+from ..ops import RESCUE_ANY, Contingency, substream
+from ..rescue.analysis import plane_reach
 from .state import MissionStatus, VehicleState
 
 __all__ = ["ContingencyProcesses"]
@@ -78,15 +79,71 @@ class ContingencyProcesses:
             for other in list(st.docked.values()):
                 if other != v.serial:
                     self._seat_seatless(st, other)
-        rep = self.missions.get(c.replacement) if c.replacement else None
+        rep_id, ready_days = c.replacement, c.replacement_ready_days
+        if c.rescue:
+            rep_id, ready_days = self._call_rescue(c, st, v)
+        rep = self.missions.get(rep_id) if rep_id else None
         if rep is not None and rep.status == MissionStatus.PLANNED:
             rep.uncrewed = True
             # an emergency flight: when prepared, or on its manifest day (a replacement's launch_date)
-            self._reschedule(rep, max(self.now + c.replacement_ready_days * DAY_S, rep.launch_day_s))
-            v.replacement = c.replacement
+            self._reschedule(rep, max(self.now + ready_days * DAY_S, rep.launch_day_s))
+            v.replacement = rep_id
             if not rep.ordered.triggered:
                 rep.ordered.succeed()
-            self._log("replacement_ordered", subject=c.replacement, station=v.station, vehicle=rep.mission.vehicle,
+            self._log("replacement_ordered", subject=rep_id, station=v.station, vehicle=rep.mission.vehicle,
                       detail=f"flies uncrewed, no earlier than {self.clock.iso(rep.net_s)}")
         self._check(st)
         self._wake(v)
+
+    def _call_rescue(self, c: Contingency, st, damaged: VehicleState) -> tuple[str | None, float]:
+        """The standby ship a rescue contingency calls up and its readiness (days), or (None, 0) when none
+        can: each candidate's verdict is logged (``rescue_called``)."""
+        station = self.sc.lookup("stations", damaged.station)
+        stranded = len(st.lifeboats.seatless(self._usable(st)))
+        if c.rescue == RESCUE_ANY:
+            names = [m for m, ms in self.missions.items() if ms.mission.standby and ms.mission.station == station.id]
+        else:
+            names = [m for m in c.rescue if m in self.missions]  # a variant may exclude some
+        verdicts, feasible = [], []
+        for m in names:
+            ms = self.missions[m]
+            vc = self._vehicle_class(ms.mission.vehicle)
+            ready = c.replacement_ready_days or vc.readiness_days
+            why = self._rescue_verdict(ms, vc, station, stranded, ready)
+            if isinstance(why, str):
+                verdicts.append(f"{m}: {why}")
+                continue
+            verdicts.append(f"{m}: launch {self.clock.iso(self.clock.to_s(why.launch_ns))}, docking "
+                            f"{self.clock.iso(self.clock.to_s(why.docking_ns))} ({why.profile}) after {ready:g} days' "
+                            "readiness")
+            feasible.append((why.docking_ns, len(feasible), m, ready))
+        if not feasible:
+            chosen = None
+        elif c.rescue == RESCUE_ANY:
+            chosen = min(feasible)
+        else:
+            chosen = feasible[0]
+        how = "the first to dock" if c.rescue == RESCUE_ANY else "the first of the ranked list that can"
+        self._log("rescue_called", subject=chosen[2] if chosen else "", station=station.id, vehicle=damaged.serial,
+                  detail=(f"{chosen[2]} ({how})" if chosen else "no rescue can fly") + f" for {stranded} without a "
+                         "seat home; " + "; ".join(verdicts or ["no standby ship to call"]))
+        return (chosen[2], chosen[3]) if chosen else (None, 0.0)
+
+    def _rescue_verdict(self, ms, vc, station, stranded: int, ready_days: float):
+        """The launch window a standby ship would fly as a rescue, or why it cannot (a sentence)."""
+        if ms.status != MissionStatus.PLANNED or ms.ordered.triggered:
+            return "already called or flown"
+        port = self.sc.lookup("spaceports", vc.spaceport)
+        dogleg, plane_why = plane_reach(port.site, self.planner.inclination_deg(station.id))
+        if dogleg:  # a scenario's ships fly no doglegs (orbops rescue prices them)
+            return f"{plane_why} (it would need a dogleg of {dogleg:.1f} deg)"
+        if not any(p.accepts(vc.docking) for p in station.ports):
+            return (f"no port of {station.name} takes {vc.docking} (its ports: "
+                    f"{', '.join(sorted({p.standard for p in station.ports}))})")
+        if vc.seats < stranded:
+            return f"{vc.seats} seats for {stranded} without one"
+        earliest = max(self.now + ready_days * DAY_S, ms.launch_day_s)  # its manifest day, if it has one
+        w = self.planner.next_window(vc.spaceport, station.id, vc.id, self.clock.to_ns(earliest))
+        if w is not None and self.clock.to_s(w.launch_ns) <= self.end_s:
+            return w
+        return f"no launch window from {port.site.name} after {ready_days:g} days' readiness within the scenario"

@@ -87,6 +87,11 @@ class Planner:
         i = bisect.bisect_left(starts, after_ns)
         return ws[i] if i < len(ws) else None
 
+    def inclination_deg(self, station_id: str) -> float:
+        """The station's inclination (deg) from its element set nearest the scenario's start."""
+        cat = self.orbits.catalog[self.orbits.catalog.norad_id == self.orbits.norad_ids[self.stations[station_id]]]
+        return float(cat.inc_deg[int(np.argmin(np.abs(cat.epoch.astype(np.int64) - self.t0)))])
+
     # --- landing opportunities --------------------------------------------------------------------
     def landings(self, station_id: str, landing_id: str) -> list[Landing]:
         """Landing opportunities from the station's orbit at a landing site (daylight-filtered if required)."""

@@ -31,12 +31,13 @@ EVENT_KINDS = (
     "pad_outage_start", "pad_outage_end", "mission_ready", "launch", "launch_failure", "abort_landing",
     "docking", "waiting_for_port", "seat_assignment", "vehicle_damaged", "vehicle_life_limit", "undocking",
     "landing", "lifeboat_gap_start", "lifeboat_gap_end", "station_decrewed", "station_recrewed",
-    "mission_cancelled", "replacement_ordered", "mission_advanced",
+    "mission_cancelled", "replacement_ordered", "mission_advanced", "rescue_called",
 )
 """Every kind of event a timeline may hold (see the README's run-directory section)."""
 
 CONTINGENCY_EVENTS = ("launch_failure", "vehicle_damaged", "launcher_grounded", "pad_outage_start",
-                      "vehicle_life_limit", "replacement_ordered", "mission_advanced", "station_decrewed")
+                      "vehicle_life_limit", "replacement_ordered", "rescue_called", "mission_advanced",
+                      "station_decrewed")
 """Events marked on the run's plots."""
 
 TIMELINE_FIELDS = ("time_utc", "event", "subject", "station", "port", "vehicle", "crew", "detail", "variant")
