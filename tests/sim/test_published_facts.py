@@ -28,6 +28,9 @@ CASES = {
         "progress-m12m": "Progress M-12M", "progress-m13m": "Progress M-13M", "tma-21": "Soyuz TMA-21",
         "tma-02m": "Soyuz TMA-02M", "tma-22": "Soyuz TMA-22", "tma-03m": "Soyuz TMA-03M"},
     ("shenzhou-20-damage-2025", "as-happened"): {"shenzhou-21": "Shenzhou 21", "shenzhou-22": "Shenzhou 22"},
+    # the rescue scenarios: the ship called up flies at the time the orbits give, against the record
+    ("tiangong-rescue-2025", "as-happened"): {"shenzhou-21": "Shenzhou 21", "shenzhou-22": "Shenzhou 22"},
+    ("iss-ms22-leak-2022", "historical"): {"soyuz-ms-23": "Soyuz MS-23"},
     ("post-shuttle-rotation", "as-flown"): {
         f.flight.lower().replace(" ", "-"): f.flight for f in flight_record()
         if f.vehicle_class == "soyuz" and "2011-06-01" <= str(f.launch)[:10] <= "2020-05-01"},
@@ -39,7 +42,7 @@ TWO_DAY = "the 2-day profile's last revolutions are set per flight (32.0-33.7 ch
 NOT_PRIME = ("2011-2013 Soyuz landings came down on a pass two or three revolutions after the day's prime pass "
              "(near Arkalyk, 400-500 km north of the zone's centre): chosen per flight")
 GAPS = {
-    ("tma-22", "docking"): TWO_DAY, ("soyuz-tma-22", "docking"): TWO_DAY,
+    ("tma-22", "docking"): TWO_DAY, ("soyuz-tma-22", "docking"): TWO_DAY, ("soyuz-ms-23", "docking"): TWO_DAY,
     ("tma-02m", "landing"): NOT_PRIME, ("soyuz-tma-02m", "landing"): NOT_PRIME,
     ("soyuz-tma-22", "landing"): NOT_PRIME, ("soyuz-tma-05m", "landing"): NOT_PRIME,
     ("soyuz-tma-06m", "landing"): NOT_PRIME,

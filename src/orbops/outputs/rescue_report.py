@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import itertools
 import textwrap
 from pathlib import Path
 
@@ -28,14 +29,14 @@ BLOCKER_HATCH = {"service": "//", "plane": "xx", "docking": "\\\\", "seats": "..
 CALENDAR_CMAP = "viridis_r"
 """Days until docking: short waits light, long waits dark."""
 
-ASSUMPTIONS_POINTER = "Assumptions: listed in the HTML report (orbops rescue ... -o FILE.html) and in --json."
+ASSUMPTIONS_POINTER = "Assumptions: see the HTML report (orbops rescue ... -o FILE.html) or --json."
 _BLOCKED_FACE, _HATCH_COLOR = "#eeeeee", "#666666"
 _SEGMENTS = (("readiness (call-up to ready)", "#9ecae1"), ("waiting for a launch window", "#fdd0a2"),
              ("rendezvous (launch to docking)", "#d94801"), ("docked, then home (docking to landing)", "#41ab5d"))
 
 
 def option_label(o: RescueOption, width: int = 34) -> str:
-    """"Vehicle (programme) from Site", wrapped to lines of about ``width`` characters."""
+    """The option as "Vehicle (programme) from Site", wrapped to lines of about ``width`` characters."""
     return "\n".join(textwrap.wrap(f"{o.name} ({o.programme}) from {o.site_name}", width))
 
 
@@ -150,7 +151,10 @@ def plot_rescue_options(ax, analysis: RescueAnalysis):
     from matplotlib.patches import Patch
 
     opts = analysis.options
-    day = lambda t: (t - analysis.at_ns) / NS_PER_DAY  # noqa: E731
+
+    def day(t):
+        return (t - analysis.at_ns) / NS_PER_DAY
+
     ends = [day(t) for o in opts for t in (o.landing_ns, o.docking_ns) if t is not None]
     right = max([analysis.horizon_days, *ends])
     for i, o in enumerate(opts):
@@ -163,7 +167,7 @@ def plot_rescue_options(ax, analysis: RescueAnalysis):
             continue
         marks = [0.0, day(o.ready_ns), day(o.launch_ns), day(o.docking_ns)]
         marks += [day(o.landing_ns)] if o.landing_ns is not None else []
-        for (a, b), (_, color) in zip(zip(marks, marks[1:]), _SEGMENTS):
+        for (a, b), (_, color) in zip(itertools.pairwise(marks), _SEGMENTS):
             ax.broken_barh([(a, max(b - a, right * 0.004))], (i - 0.3, 0.6), facecolors=color, gid="segment")
         ax.plot(marks[3], i, marker="D", color="black", ms=4)
         home = f", home day {marks[4]:.1f}" if len(marks) > 4 else f" ({o.landing_note})"
