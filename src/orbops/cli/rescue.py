@@ -136,21 +136,20 @@ def _print_options(analysis) -> None:
         if o.feasible:
             verdict = f"docks in {o.days_to_docking:.1f} d"
             port = o.port + (f" (adapter {o.adapter})" if o.adapter else "")
-            rows.append([str(k), o.name, o.site_name, verdict, format_utc(o.launch_ns)[:16], o.profile or "",
+            rows.append([str(k), o.name, o.site, verdict, format_utc(o.launch_ns)[:16], o.profile or "",
                          format_utc(o.docking_ns)[:16], port,
                          format_utc(o.landing_ns)[:16] if o.landing_ns else o.landing_note])
         else:
             if o.reason not in notes:
                 notes.append(o.reason)
-            rows.append(["–", o.name, o.site_name, f"{BLOCKERS[o.blocker]} [{notes.index(o.reason) + 1}]",
+            rows.append(["–", o.name, o.site, f"{BLOCKERS[o.blocker]} [{notes.index(o.reason) + 1}]",
                          "", "", "", "", ""])
+    _say(f"Rescue of {analysis.crew} from {analysis.station_name}, lifeboat lost "
+         f"{format_utc(analysis.at_ns)[:16]} UTC (launch within {analysis.horizon_days:g} days)")
     print_table(["#", "Vehicle", "From", "Verdict", "Launch UTC", "Profile", "Docking UTC", "Port", "Home UTC"], rows,
-                wrap=[False, True, True, True, False, True, False, True, True], tight=True,
-                title=f"Rescue of {analysis.crew} from {analysis.station_name}, lifeboat lost "
-                      f"{format_utc(analysis.at_ns)[:16]} UTC (launch within {analysis.horizon_days:g} days)")
-    console = stdout_console()
+                wrap=[False, True, True, True, False, True, False, True, True], tight=True)
     for k, text in enumerate(notes, 1):
-        console.print(f"[{k}] {text}", markup=False, highlight=False)
+        _say(text, f"[{k}] ")
 
 
 def _print_calendar(calendar) -> None:
@@ -166,21 +165,29 @@ def _print_calendar(calendar) -> None:
                      _days(float(np.nanmax(dd[i])) if ok.any() else None),
                      "; ".join(BLOCKERS[b] for b in blockers)])
     end = format_utc(calendar.day_ns[-1])[:10]
+    _say(f"Rescue of {calendar.crew} from {calendar.station_name}: an emergency each day "
+         f"{format_utc(calendar.start_ns)[:10]} to {end}, days until docking")
     print_table(["Vehicle", "From", "Feasible days", "Fastest d", "Median d", "Slowest d", "Otherwise"], rows,
-                wrap=[True, True, False, False, False, False, True], tight=True,
-                title=f"Rescue of {calendar.crew} from {calendar.station_name}: an emergency each day "
-                      f"{format_utc(calendar.start_ns)[:10]} to {end}, days until docking")
+                wrap=[True, True, False, False, False, False, True], tight=True)
     best = [calendar.on(d).first for d in range(calendar.days)]
     firsts = {}
     for o in best:
         key = "none" if o is None else f"{o.name} from {o.site_name}"
         firsts[key] = firsts.get(key, 0) + 1
-    stdout_console().print("First to dock: " + "; ".join(f"{k} on {n} day(s)" for k, n in firsts.items()),
-                           markup=False, highlight=False)
+    _say("First to dock: " + "; ".join(f"{k} on {n} day(s)" for k, n in firsts.items()))
 
 
 def _print_assumptions(assumptions) -> None:
-    console = stdout_console()
-    console.print("Assumptions:", markup=False, highlight=False)
+    _say("Assumptions:")
     for a in assumptions:
-        console.print(f"- {a}", markup=False, highlight=False)
+        _say(a, "- ")
+
+
+def _say(text: str, first: str = "") -> None:
+    """A paragraph on stdout, wrapped to the terminal (or $COLUMNS), later lines indented under ``first``."""
+    import textwrap
+
+    console = stdout_console()
+    width = max(40, console.width)
+    console.print(textwrap.fill(text, width, initial_indent=first, subsequent_indent=" " * len(first),
+                                break_on_hyphens=False), markup=False, highlight=False)

@@ -29,7 +29,24 @@ BLOCKER_HATCH = {"service": "//", "plane": "xx", "docking": "\\\\", "seats": "..
 CALENDAR_CMAP = "viridis_r"
 """Days until docking: short waits light, long waits dark."""
 
-ASSUMPTIONS_POINTER = "Assumptions: see the HTML report (orbops rescue ... -o FILE.html) or --json."
+ASSUMPTIONS_POINTER = "All assumptions: the HTML report (orbops rescue ... -o FILE.html) or --json."
+
+
+def assumptions_note(result) -> str:
+    """The figure's footnote: each vehicle's readiness (* where assumed), the what-if adapters, the pointer."""
+    options = [o for row in result.cells for o in row[:1]] if hasattr(result, "cells") else list(result.options)
+    ready = {}
+    for o in options:
+        if o.readiness_days is not None:
+            assumed = any(a.startswith(f"{o.name} readiness") for a in result.assumptions)
+            ready.setdefault(o.name, f"{o.name} {o.readiness_days:g} d" + ("*" if assumed else ""))
+    adapters = [a.split(": ", 1)[1].rstrip(".") for a in result.assumptions if "(what-if)" in a]
+    parts = []
+    if ready:
+        parts.append("Readiness from call-up: " + ", ".join(ready.values())
+                     + (" (* ASSUMPTION)" if any(v.endswith("*") for v in ready.values()) else "") + ".")
+    parts += [f"What-if: {a}." for a in adapters]
+    return "\n".join([" ".join(parts), ASSUMPTIONS_POINTER]) if parts else ASSUMPTIONS_POINTER
 _BLOCKED_FACE, _HATCH_COLOR = "#eeeeee", "#666666"
 _SEGMENTS = (("readiness (call-up to ready)", "#9ecae1"), ("waiting for a launch window", "#fdd0a2"),
              ("rendezvous (launch to docking)", "#d94801"), ("docked, then home (docking to landing)", "#41ab5d"))
@@ -140,7 +157,7 @@ def rescue_calendar_figure(calendar: RescueCalendar):
     fig, ax = plt.subplots(figsize=(11, 2.4 + 0.55 * max(n, 2)), layout="constrained")
     plot_rescue_calendar(ax, calendar)
     fig.suptitle(_calendar_title(calendar), fontsize=11)
-    fig.supxlabel(ASSUMPTIONS_POINTER, fontsize=7, color="#555555")
+    fig.supxlabel(assumptions_note(calendar), fontsize=7, color="#555555")
     return fig
 
 
@@ -192,7 +209,7 @@ def rescue_options_figure(analysis: RescueAnalysis):
     plot_rescue_options(ax, analysis)
     fig.suptitle(f"Rescue of a crew of {analysis.crew} from {analysis.station_name}\nlifeboat lost "
                  f"{_utc(analysis.at_ns)} UTC; options ranked by docking", fontsize=11)
-    fig.supxlabel(ASSUMPTIONS_POINTER, fontsize=7, color="#555555")
+    fig.supxlabel(assumptions_note(analysis), fontsize=7, color="#555555")
     return fig
 
 

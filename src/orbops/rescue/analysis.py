@@ -149,7 +149,8 @@ class RescueOption:
 
     @property
     def days_to_docking(self) -> float | None:
-        return None if self.docking_ns is None else (self.docking_ns - self.at_ns) / NS_PER_DAY
+        """Days from the emergency to docking; None unless feasible."""
+        return None if self.docking_ns is None or not self.feasible else (self.docking_ns - self.at_ns) / NS_PER_DAY
 
     @property
     def reason(self) -> str:
@@ -270,9 +271,9 @@ class Reach:
                     site_latitude_deg=self.latitude_deg, dogleg_deg=self.dogleg_deg, dogleg_dv_km_s=self.dogleg_dv)
         why: list[tuple[str, str]] = []
         if not v.in_service(at_ns):
-            span = " to ".join(format_utc(t)[:10] if t is not None else "open" for t in
-                               (v.in_service_from_ns, v.in_service_until_ns))
-            why.append(("service", f"{v.name} flies crews {span}, not on {format_utc(at_ns)[:10]}"))
+            since = "" if v.in_service_from_ns is None else f" from {format_utc(v.in_service_from_ns)[:10]}"
+            until = "" if v.in_service_until_ns is None else f" until {format_utc(v.in_service_until_ns)[:10]}"
+            why.append(("service", f"{v.name} flies crews{since}{until}, not on {format_utc(at_ns)[:10]}"))
         if not self.plane_ok:
             why.append(("plane", f"{self.plane_why}; a dogleg of {self.dogleg_deg:.1f} deg costs about "
                                  f"{self.dogleg_dv:.2f} km/s, beyond the {v.plane_change_dv_km_s:g} km/s the "
@@ -287,13 +288,12 @@ class Reach:
         ready = v.readiness_at(at_ns)
         if ready is None:
             why.append(("readiness", f"no readiness figure of {v.name} for {format_utc(at_ns)[:10]}"))
-        base.update(port=port, adapter=adapter)
         if why:
             return RescueOption(**base, feasible=False, blocker=why[0][0], reasons=tuple(w for _, w in why),
                                 readiness_days=None if ready is None else ready.days)
         ready_ns = at_ns + int(round(ready.days * NS_PER_DAY))
         end_ns = at_ns + int(round(horizon_days * NS_PER_DAY))
-        base.update(readiness_days=ready.days, ready_ns=ready_ns)
+        base.update(readiness_days=ready.days, ready_ns=ready_ns, port=port, adapter=adapter)
         ws = self.windows()
         i = bisect.bisect_left([w.launch_ns for w in ws], ready_ns)
         w = ws[i] if i < len(ws) else None
@@ -305,11 +305,12 @@ class Reach:
                 why_not = (f"no launch window from {self.launch_site.name} between readiness "
                            f"({format_utc(ready_ns)[:16]}) and the end of the {horizon_days:g}-day horizon "
                            f"({format_utc(end_ns)[:10]})")
-            return RescueOption(**base, feasible=False, blocker="window", reasons=(why_not,))
+            return RescueOption(**dict(base, port=None, adapter=""), feasible=False, blocker="window",
+                                reasons=(why_not,))
         base.update(launch_ns=w.launch_ns, profile=w.profile, docking_ns=w.docking_ns, window=w)
         flight_days = (w.docking_ns - w.launch_ns) / NS_PER_DAY
         if flight_days > v.free_flight_days:
-            return RescueOption(**base, feasible=False, blocker="endurance", reasons=(
+            return RescueOption(**dict(base, port=None, adapter=""), feasible=False, blocker="endurance", reasons=(
                 f"the {w.profile} rendezvous takes {flight_days:.1f} days, beyond {v.name}'s "
                 f"{v.free_flight_days:g} days of free flight",))
         landing, zone, note = self._landing(w.docking_ns)
