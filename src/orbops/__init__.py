@@ -15,6 +15,7 @@ from .history import Flight, Replayed, flight_record, read_record, replay
 from .ops import Scenario
 from .ops.vehicles import VehicleModel, vehicle_model, vehicle_models
 from .propagation import SGP4_ERRORS, States, propagate
+from .rescue import RescueAnalysis, RescueCalendar, RescueOption, rescue_calendar, rescue_options
 from .scenarios import load_scenario, validate_scenario
 from .timescales import Times
 from .version import __version__
@@ -51,6 +52,9 @@ __all__ = [
     "Planner",
     "RendezvousProfile",
     "Replayed",
+    "RescueAnalysis",
+    "RescueCalendar",
+    "RescueOption",
     "RunRecord",
     "SGP4_ERRORS",
     "Scenario",
@@ -77,6 +81,8 @@ __all__ = [
     "read_record",
     "read_run_dir",
     "replay",
+    "rescue_calendar",
+    "rescue_options",
     "run_scenario",
     "validate_scenario",
     "vehicle_model",

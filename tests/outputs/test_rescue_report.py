@@ -16,7 +16,7 @@ from orbops.errors import OrbopsError
 from orbops.outputs.rescue_report import (BLOCKER_HATCH, plot_rescue_calendar, rescue_calendar_figure,
                                           rescue_options_figure, write_rescue_csv, write_rescue_report)
 from orbops.outputs.plots import plt
-from orbops.rescue import BLOCKERS, rescue, rescue_calendar
+from orbops.rescue import BLOCKERS, rescue_calendar, rescue_options
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -148,7 +148,7 @@ def test_html_of_a_calendar(iss, tmp_path):
 
 
 def test_html_of_one_emergency(iss_catalog, tmp_path):
-    analysis = rescue("iss", "2022-12-15T00:00Z", iss_catalog, max_age_days=60, vehicles=["soyuz", "starliner"])
+    analysis = rescue_options("iss", "2022-12-15T00:00Z", iss_catalog, max_age_days=60, vehicles=["soyuz", "starliner"])
     out = tmp_path / "one.html"
     write_rescue_report(out, analysis)
     page = _parse(out)

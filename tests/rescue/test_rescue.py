@@ -22,7 +22,7 @@ from orbops.frames import Site
 from orbops.geometry import LaunchSite, Orbits, launch_sites, launch_windows
 from orbops.geometry.launch import closest_passages, inplane_passages
 from orbops.ops.vehicles import vehicle_models
-from orbops.rescue import Adapter, dogleg_dv_km_s, fleet, read_fleet, rescue, rescue_calendar
+from orbops.rescue import Adapter, dogleg_dv_km_s, fleet, read_fleet, rescue_calendar, rescue_options
 from orbops.rescue.analysis import geocentric_latitude_deg, plane_reach
 from orbops.timescales import NS_PER_DAY, to_ns
 
@@ -105,7 +105,7 @@ def test_baikonur_never_passes_under_tiangongs_plane_and_its_closest_approach_is
 
 # --- verdicts -------------------------------------------------------------------------------------------
 def test_tiangong_november_2025_only_a_shenzhou_can_reach_it(css):
-    a = rescue("css", "2025-11-05T00:00Z", css, max_age_days=60)
+    a = rescue_options("css", "2025-11-05T00:00Z", css, max_age_days=60)
     verdicts = {o.key: (o.feasible, o.blocker) for o in a.options}
     assert verdicts == {"shenzhou@jiuquan": (True, ""), "crew-dragon@ksc-39a": (False, "docking"),
                         "crew-dragon@ccsfs-40": (False, "docking"), "starliner@ccsfs-41": (False, "docking"),
@@ -119,7 +119,7 @@ def test_tiangong_november_2025_only_a_shenzhou_can_reach_it(css):
 def test_every_arrival_is_a_real_launch_window_the_first_after_readiness(iss, css):
     models = vehicle_models()
     for station, catalog, at in (("iss", iss, "2022-12-15T00:00Z"), ("css", css, "2025-11-05T00:00Z")):
-        a = rescue(station, at, catalog, max_age_days=60, adapters=["CDM:IDSS"])
+        a = rescue_options(station, at, catalog, max_age_days=60, adapters=["CDM:IDSS"])
         feasible = a.feasible
         assert feasible
         for o in feasible:
@@ -149,21 +149,22 @@ def test_every_arrival_is_a_real_launch_window_the_first_after_readiness(iss, cs
 
 def test_soyuz_ms23_called_up_on_15_december_flies_at_the_recorded_launch_time(iss):
     """Readiness (71 days) is the record's; the launch instant that day comes from the orbit."""
-    soyuz = next(o for o in rescue("iss", "2022-12-15T00:00Z", iss, max_age_days=60).options if o.vehicle == "soyuz")
+    options = rescue_options("iss", "2022-12-15T00:00Z", iss, max_age_days=60).options
+    soyuz = next(o for o in options if o.vehicle == "soyuz")
     assert soyuz.feasible and soyuz.port == "Poisk"
     assert abs(soyuz.launch_ns - to_ns("2023-02-24T00:24:29Z")) <= 300 * 10**9  # Soyuz MS-23 (flights.csv)
 
 
 def test_docking_is_refused_without_an_adapter_and_taken_with_one(iss):
-    plain = {o.vehicle: o for o in rescue("iss", "2022-12-15T00:00Z", iss, max_age_days=60).options}
+    plain = {o.vehicle: o for o in rescue_options("iss", "2022-12-15T00:00Z", iss, max_age_days=60).options}
     assert not plain["shenzhou"].feasible and plain["shenzhou"].blocker == "docking"
     assert "takes CDM" in plain["shenzhou"].reasons[0]
-    adapted = {o.vehicle: o for o in rescue("iss", "2022-12-15T00:00Z", iss, max_age_days=60,
+    adapted = {o.vehicle: o for o in rescue_options("iss", "2022-12-15T00:00Z", iss, max_age_days=60,
                                              adapters=[Adapter("CDM", "IDSS")]).options}
     assert adapted["shenzhou"].feasible and adapted["shenzhou"].adapter == "CDM:IDSS"
     assert adapted["shenzhou"].port.startswith("IDA-")
     # an adapter for another port standard changes nothing
-    other = {o.vehicle: o for o in rescue("iss", "2022-12-15T00:00Z", iss, max_age_days=60,
+    other = {o.vehicle: o for o in rescue_options("iss", "2022-12-15T00:00Z", iss, max_age_days=60,
                                            adapters=["CDM:APAS-95"]).options}
     assert other["shenzhou"].blocker == "docking"
 
@@ -178,11 +179,12 @@ def test_ports_change_over_time(iss):
 
 
 def test_seats_service_and_horizon_are_verdicts(iss):
-    crowd = {o.vehicle: o for o in rescue("iss", "2022-12-15T00:00Z", iss, crew=4, max_age_days=60).options}
+    crowd = {o.vehicle: o for o in rescue_options("iss", "2022-12-15T00:00Z", iss, crew=4, max_age_days=60).options}
     assert crowd["soyuz"].blocker == "seats" and "3 seats for a crew of 4" in crowd["soyuz"].reasons[0]
     assert crowd["crew-dragon"].feasible  # four seats
     assert crowd["starliner"].blocker == "service"  # its first crewed flight was in June 2024
-    short = {o.vehicle: o for o in rescue("iss", "2022-12-15T00:00Z", iss, horizon_days=20, max_age_days=60).options}
+    short = {o.vehicle: o for o in rescue_options("iss", "2022-12-15T00:00Z", iss, horizon_days=20,
+                                                   max_age_days=60).options}
     assert short["soyuz"].blocker == "window" and "beyond the 20-day horizon" in short["soyuz"].reasons[0]
 
 
@@ -190,7 +192,7 @@ def test_the_calendar_cells_are_the_single_answers(iss):
     cal = rescue_calendar("iss", "2022-12-10T06:00Z", 8, iss, max_age_days=60, adapters=["CDM:IDSS"])
     assert cal.days_to_docking().shape == (len(cal.keys), 8)
     for day in (0, 3, 7):
-        single = rescue("iss", cal.day_ns[day], iss, max_age_days=60, adapters=["CDM:IDSS"])
+        single = rescue_options("iss", cal.day_ns[day], iss, max_age_days=60, adapters=["CDM:IDSS"])
         cells = {o.key: o for o in cal.on(day).options}
         for o in single.options:
             c = cells[o.key]
@@ -215,7 +217,7 @@ plane_change_dv_km_s = 2.0
 ''')
     fl = read_fleet(good)
     assert set(fleet().vehicles) < set(fl.vehicles)
-    o = rescue("css", "2025-11-05T00:00Z", css, vehicles=["big-dogleg"], fleet=fl, max_age_days=60).options[0]
+    o = rescue_options("css", "2025-11-05T00:00Z", css, vehicles=["big-dogleg"], fleet=fl, max_age_days=60).options[0]
     assert o.feasible and o.dogleg_deg == pytest.approx(51.6 - CSS_INC, abs=0.05)  # affordable: a dogleg launch
     bad = tmp_path / "bad.toml"
     bad.write_text('[vehicles.x]\nmodel = "soyuz"\nseats = -1\ndocking = "NDS"\nsites = ["nowhere"]\n')
@@ -229,10 +231,10 @@ plane_change_dv_km_s = 2.0
 
 def test_bad_arguments_are_orbops_errors(iss):
     with pytest.raises(OrbopsError, match="unknown station"):
-        rescue("mir", "2022-12-15", iss)
+        rescue_options("mir", "2022-12-15", iss)
     with pytest.raises(OrbopsError, match="SHIP:PORT"):
         Adapter.parse("CDM-IDSS")
     with pytest.raises(OrbopsError, match="unknown rescue vehicle"):
-        rescue("iss", "2022-12-15", iss, vehicles=["buran"])
+        rescue_options("iss", "2022-12-15", iss, vehicles=["buran"])
     with pytest.raises(OrbopsError, match="crew"):
-        rescue("iss", "2022-12-15", iss, crew=0)
+        rescue_options("iss", "2022-12-15", iss, crew=0)

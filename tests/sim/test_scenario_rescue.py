@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from orbops import validate_scenario
-from orbops.rescue import rescue
+from orbops.rescue import rescue_options
 
 from .conftest import REPO
 
@@ -49,7 +49,7 @@ def test_the_engine_flies_the_window_the_rescue_analysis_finds(played, variant, 
     """Same orbits, same vehicle models, same readiness: the scenario's rescue launch is the analysis's."""
     p = played("iss-ms22-leak-2022")
     (launch,) = p.events(variant, "launch")
-    options = rescue("iss", "2022-12-15T00:00Z", p.scenario.catalog, adapters=adapters, max_age_days=45,
+    options = rescue_options("iss", "2022-12-15T00:00Z", p.scenario.catalog, adapters=adapters, max_age_days=45,
                      vehicles=[vehicle])
     (first,) = [o for o in options.options if o.site == site]
     assert first.feasible

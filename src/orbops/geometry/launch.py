@@ -198,7 +198,8 @@ def closest_passages(launch_site: LaunchSite, orbits: Orbits, target, t0_ns: int
                      step_s: float = 600.0, tol_s: float = 0.1) -> Passages:
     """Where a site never enters the target's plane (its latitude above the inclination): the instants it
     comes closest to the plane, once a day (past the plane's northern or southern apex), as passages (a
-    launch there needs a dogleg of the remaining angle). The branch is the first the site allows crew vehicles (the track runs due east there)."""
+    launch there needs a dogleg of the remaining angle). The branch is the first the site allows crew vehicles
+    (the track runs due east there)."""
     obj, t0_ns, t1_ns = orbits.obj(target), to_ns(t0_ns), to_ns(t1_ns)
     single = OneObject(orbits, obj)
     inplane = inplane_function(single, launch_site.site)

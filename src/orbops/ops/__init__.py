@@ -6,6 +6,6 @@ from .model import (CONTINGENCY_KINDS, RESCUE_ANY, Contingency, CrewMember, Dock
                     VehicleClass)
 from .uncertainty import DISTRIBUTIONS, Distribution, Uncertainty, substream
 
-__all__ = ["CONTINGENCY_KINDS", "RESCUE_ANY", "DISTRIBUTIONS", "Contingency", "Distribution", "substream", "CrewMember",
-           "DockedAtStart", "SourceFile", "LandingSite", "Launcher", "Mission", "PlaneStudy", "Policy", "Port", "Scenario",
-           "Spaceport", "Station", "Uncertainty", "Variant", "Vehicle", "VehicleClass"]
+__all__ = ["CONTINGENCY_KINDS", "RESCUE_ANY", "DISTRIBUTIONS", "Contingency", "Distribution", "substream",
+           "CrewMember", "DockedAtStart", "SourceFile", "LandingSite", "Launcher", "Mission", "PlaneStudy", "Policy",
+           "Port", "Scenario", "Spaceport", "Station", "Uncertainty", "Variant", "Vehicle", "VehicleClass"]

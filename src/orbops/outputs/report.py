@@ -148,6 +148,10 @@ def build_report(run_dir: str | Path, *, maps: bool = True) -> Path:
             parts.append(images.add(fig, f"report-{slug}-approaches.png", f"approach ground tracks, {v.variant_name}"))
         elif orbits is None:
             parts.append('<p class="note">approach maps not requested</p>')
+        calls = [e for e in v.events if e.kind == "rescue_called"]
+        if calls:
+            parts.append("<h3>Rescue calls</h3>")
+            parts += [_rescue_table(v, e) for e in calls]
         parts.append("<h3>Launch windows considered and used</h3>")
         parts.append(_windows_table(v))
         parts.append(f"<details><summary>Event timeline ({len(v.events)} events)</summary>{_timeline_table(v)}"
@@ -212,6 +216,18 @@ def _windows_table(v: RunRecord) -> str:
         return '<p class="note">No launch in this variant.</p>'
     return _table(["mission", "outcome", "site", "in-plane (UTC)", "launch (UTC)", "branch", "azimuth (deg)",
                    "phase (deg)", "profile", "rendezvous (h)", "docking (UTC)"], rows, numeric=(6, 7, 9))
+
+
+def _rescue_table(v: RunRecord, e) -> str:
+    """A ``rescue_called`` event: what was called (or that none could fly), then each candidate's verdict."""
+    head, *verdicts = e.detail.split("; ")
+    rows = []
+    for item in verdicts:
+        mission, _, verdict = item.partition(": ")
+        cls = "good" if mission == e.subject else ("bad" if not verdict.startswith("launch ") else "")
+        rows.append([f'<span class="{cls}">{_e(mission)}</span>' if cls else _e(mission), _e(verdict)])
+    return (f"<p>{_e(v.iso(e.time_s))}: {_e(e.vehicle)} lost as a lifeboat; {_e(head)}.</p>"
+            + (_table(["candidate", "verdict"], rows) if rows else ""))
 
 
 def _timeline_table(v: RunRecord) -> str:

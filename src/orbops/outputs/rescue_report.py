@@ -258,7 +258,8 @@ def _answer(analysis: RescueAnalysis) -> str:
     if f is None:
         return '<p><span class="bad">No option brings the crew home</span> within the horizon.</p>'
     return (f'<p>First to dock: <span class="good">{_e(f.name)} from {_e(f.site_name)}</span>, launching '
-            f"{_e(_utc(f.launch_ns))} UTC, docking {_e(_utc(f.docking_ns))} UTC ({f.days_to_docking:.1f} days after the "
+            f"{_e(_utc(f.launch_ns))} UTC, docking {_e(_utc(f.docking_ns))} UTC "
+            f"({f.days_to_docking:.1f} days after the "
             f"emergency); {len(analysis.feasible)} of {len(analysis.options)} options feasible.</p>")
 
 

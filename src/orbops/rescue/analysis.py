@@ -41,7 +41,7 @@ from ..ops.vehicles import vehicle_models
 from ..timescales import NS_PER_DAY, format_utc, to_ns
 from .fleet import Adapter, Fleet, RescueStation, RescueVehicle, fleet as shipped_fleet
 
-__all__ = ["RescueOption", "RescueAnalysis", "RescueCalendar", "rescue", "rescue_calendar", "Reach", "BLOCKERS",
+__all__ = ["RescueOption", "RescueAnalysis", "RescueCalendar", "rescue_options", "rescue_calendar", "Reach", "BLOCKERS",
            "RESCUE_STAY_S", "HORIZON_DAYS", "dogleg_dv_km_s", "common_assumptions", "plane_reach",
            "geocentric_latitude_deg"]
 
@@ -398,9 +398,9 @@ def quietly(compute):
     return out, notes
 
 
-def rescue(station: str, at, catalog: Catalog, *, crew: int = 3, horizon_days: float = HORIZON_DAYS, vehicles=None,
-           adapters=(), fleet: Fleet | None = None, stay_s: float = RESCUE_STAY_S,
-           max_age_days: float | None = None) -> RescueAnalysis:
+def rescue_options(station: str, at, catalog: Catalog, *, crew: int = 3, horizon_days: float = HORIZON_DAYS,
+                   vehicles=None, adapters=(), fleet: Fleet | None = None, stay_s: float = RESCUE_STAY_S,
+                   max_age_days: float | None = None) -> RescueAnalysis:
     """Every rescue option for ``station`` (an id of the catalogue or its object) when its lifeboat is
     lost at ``at`` (UTC), for a stranded crew of ``crew``, within ``horizon_days``; ranked by docking.
 
@@ -479,8 +479,8 @@ class RescueCalendar:
 def rescue_calendar(station: str, start, days: int, catalog: Catalog, *, crew: int = 3,
                     horizon_days: float = HORIZON_DAYS, vehicles=None, adapters=(), fleet: Fleet | None = None,
                     stay_s: float = RESCUE_STAY_S, max_age_days: float | None = None, progress=None) -> RescueCalendar:
-    """:func:`rescue` for an emergency on each of ``days`` days from ``start`` (UTC), the geometry computed
-    once for the whole span; ``progress()`` after each day."""
+    """:func:`rescue_options` for an emergency on each of ``days`` days from ``start`` (UTC), the geometry
+    computed once for the whole span; ``progress()`` after each day."""
     if not 1 <= days <= 3660:
         raise OrbopsError(f"days {days}: expected 1 to 3660")
     if crew < 1:
