@@ -54,7 +54,7 @@ def test_a_calendar_as_table_csv_and_page(run, tmp_path):
     assert r.exit_code == 0, r.output
     assert "Feasible days" in r.stdout and "First to dock" in r.stdout
     rows = list(csv.DictReader(io.StringIO((tmp_path / "cal.csv").read_text())))
-    assert len(rows) == 5 * 5 and {r["option"] for r in rows} >= {"soyuz@baikonur-31", "shenzhou@jiuquan"}
+    assert len(rows) == 5 * 6 and {r["option"] for r in rows} >= {"soyuz@baikonur-31", "shenzhou@jiuquan"}
     page = run("iss", "--start", "2022-12-10", "--days", "5", "-o", str(tmp_path / "cal.html"))
     assert page.exit_code == 0 and "data:image/png;base64," in (tmp_path / "cal.html").read_text()
     png = run("css", "--at", "2025-11-05", "-o", str(tmp_path / "one.png"))

@@ -108,10 +108,11 @@ def test_tiangong_november_2025_only_a_shenzhou_can_reach_it(css):
     a = rescue_options("css", "2025-11-05T00:00Z", css, max_age_days=60)
     verdicts = {o.key: (o.feasible, o.blocker) for o in a.options}
     assert verdicts == {"shenzhou@jiuquan": (True, ""), "crew-dragon@ksc-39a": (False, "docking"),
+                        "soyuz@baikonur": (False, "service"),  # Gagarin's Start: no crew launch since 2019
                         "crew-dragon@ccsfs-40": (False, "docking"), "starliner@ccsfs-41": (False, "docking"),
                         "soyuz@baikonur-31": (False, "plane")}
     assert a.options[0].key == "shenzhou@jiuquan"
-    soyuz = next(o for o in a.options if o.vehicle == "soyuz")
+    soyuz = next(o for o in a.options if o.key == "soyuz@baikonur-31")
     assert "dogleg of 10.1 deg" in soyuz.reasons[0] and "takes SSVP" in soyuz.reasons[1]
     assert any("ASSUMPTION" in x for x in a.assumptions)
 
@@ -150,7 +151,7 @@ def test_every_arrival_is_a_real_launch_window_the_first_after_readiness(iss, cs
 def test_soyuz_ms23_called_up_on_15_december_flies_at_the_recorded_launch_time(iss):
     """Readiness (71 days) is the record's; the launch instant that day comes from the orbit."""
     options = rescue_options("iss", "2022-12-15T00:00Z", iss, max_age_days=60).options
-    soyuz = next(o for o in options if o.vehicle == "soyuz")
+    soyuz = next(o for o in options if o.key == "soyuz@baikonur-31")
     assert soyuz.feasible and soyuz.port == "Poisk"
     assert abs(soyuz.launch_ns - to_ns("2023-02-24T00:24:29Z")) <= 300 * 10**9  # Soyuz MS-23 (flights.csv)
 
@@ -179,13 +180,16 @@ def test_ports_change_over_time(iss):
 
 
 def test_seats_service_and_horizon_are_verdicts(iss):
-    crowd = {o.vehicle: o for o in rescue_options("iss", "2022-12-15T00:00Z", iss, crew=4, max_age_days=60).options}
-    assert crowd["soyuz"].blocker == "seats" and "3 seats for a crew of 4" in crowd["soyuz"].reasons[0]
-    assert crowd["crew-dragon"].feasible  # four seats
-    assert crowd["starliner"].blocker == "service"  # its first crewed flight was in June 2024
-    short = {o.vehicle: o for o in rescue_options("iss", "2022-12-15T00:00Z", iss, horizon_days=20,
-                                                   max_age_days=60).options}
-    assert short["soyuz"].blocker == "window" and "beyond the 20-day horizon" in short["soyuz"].reasons[0]
+    crowd = {o.key: o for o in rescue_options("iss", "2022-12-15T00:00Z", iss, crew=4, max_age_days=60).options}
+    soyuz = crowd["soyuz@baikonur-31"]
+    assert soyuz.blocker == "seats" and "3 seats for a crew of 4" in soyuz.reasons[0]
+    assert crowd["crew-dragon@ksc-39a"].feasible  # four seats
+    assert crowd["crew-dragon@ccsfs-40"].blocker == "service"  # crews from SLC-40 since Crew-9 (Sep 2024)
+    assert crowd["starliner@ccsfs-41"].blocker == "service"  # its first crewed flight was in June 2024
+    short = {o.key: o for o in rescue_options("iss", "2022-12-15T00:00Z", iss, horizon_days=20,
+                                               max_age_days=60).options}
+    soyuz = short["soyuz@baikonur-31"]
+    assert soyuz.blocker == "window" and "beyond the 20-day horizon" in soyuz.reasons[0]
 
 
 def test_the_calendar_cells_are_the_single_answers(iss):

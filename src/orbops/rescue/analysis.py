@@ -272,8 +272,14 @@ class Reach:
         why: list[tuple[str, str]] = []
         if not v.in_service(at_ns):
             since = "" if v.in_service_from_ns is None else f" from {format_utc(v.in_service_from_ns)[:10]}"
-            until = "" if v.in_service_until_ns is None else f" until {format_utc(v.in_service_until_ns)[:10]}"
+            until = ("" if v.in_service_until_ns is None
+                     else f" until {format_utc(v.in_service_until_ns - NS_PER_DAY + 1)[:10]}")
             why.append(("service", f"{v.name} flies crews{since}{until}, not on {format_utc(at_ns)[:10]}"))
+        else:
+            ok, span = v.site_in_service(self.site_id, at_ns)
+            if not ok:
+                why.append(("service", f"{v.name} flies crews from {self.launch_site.name}{span}, not on "
+                                       f"{format_utc(at_ns)[:10]}"))
         if not self.plane_ok:
             why.append(("plane", f"{self.plane_why}; a dogleg of {self.dogleg_deg:.1f} deg costs about "
                                  f"{self.dogleg_dv:.2f} km/s, beyond the {v.plane_change_dv_km_s:g} km/s the "

@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import OrbopsError
 from ..geometry import landing_zones, launch_sites
 from ..ops.vehicles import vehicle_models
-from ..timescales import NS_PER_DAY, parse_utc
+from ..timescales import NS_PER_DAY, format_utc, parse_utc
 
 __all__ = ["Readiness", "RescueVehicle", "StationPort", "RescueStation", "Fleet", "Adapter", "fleet", "read_fleet",
            "STANDARDS"]
@@ -92,6 +92,16 @@ class RescueVehicle:
     in_service_until_ns: int | None = None
     assumptions: tuple[str, ...] = ()
     source: str = ""
+    site_dates: tuple[tuple[str, int | None, int | None], ...] = ()
+
+    def site_in_service(self, site: str, t_ns: int) -> tuple[bool, str]:
+        """Whether it flies crews from ``site`` at ``t_ns``, and the span when not always (words)."""
+        for s, lo, hi in self.site_dates:
+            if s == site and not _span_ok(t_ns, lo, hi):
+                since = "" if lo is None else f" from {format_utc(lo)[:10]}"
+                until = "" if hi is None else f" until {format_utc(hi - NS_PER_DAY + 1)[:10]}"  # that day
+                return False, f"{since}{until}"
+        return True, ""
 
     def readiness_at(self, t_ns: int) -> Readiness | None:
         """The readiness era holding ``t_ns`` (None: the vehicle has no figure then)."""
@@ -208,7 +218,7 @@ class _Checker:
 
 _VEHICLE_KEYS = ("name", "programme", "country", "model", "seats", "docking", "launcher", "sites", "readiness",
                  "free_flight_days", "return_s", "landing_zones", "daylight_landing", "plane_change_dv_km_s",
-                 "lead_s", "in_service_from", "in_service_until", "assumptions", "source")
+                 "lead_s", "in_service_from", "in_service_until", "assumptions", "source", "site_dates")
 _PORT_KEYS = ("name", "standard", "adapters", "from", "until", "source")
 
 
@@ -232,6 +242,21 @@ def _vehicle(c: _Checker, vid: str, d: dict) -> RescueVehicle | None:
         if z not in landing_zones():
             c.bad(f"{path}.landing_zones", f"{z!r} is not a landing zone: expected one of "
                                            f"{', '.join(sorted(landing_zones()))}")
+    dates = []
+    raw_dates = d.get("site_dates", {})
+    if not isinstance(raw_dates, dict):
+        c.bad(f"{path}.site_dates", "expected a table { SITE = { from, until } }")
+        raw_dates = {}
+    for s, e in raw_dates.items():
+        p = f"{path}.site_dates.{s}"
+        if s not in (sites or ()):
+            c.bad(p, f"{s!r} is not one of its sites")
+        if not isinstance(e, dict):
+            c.bad(p, "expected { from, until }")
+            continue
+        c.unknown(e, p, ("from", "until"))
+        until = c.get(e, p, "until", "utc", None)
+        dates.append((s, c.get(e, p, "from", "utc", None), None if until is None else until + NS_PER_DAY - 1))
     eras = []
     raw = d.get("readiness")
     if not isinstance(raw, list) or not raw:
@@ -261,7 +286,8 @@ def _vehicle(c: _Checker, vid: str, d: dict) -> RescueVehicle | None:
         vals["in_service_until_ns"] += NS_PER_DAY - 1  # to the end of that day
     if len(c.problems) > n:
         return None
-    return RescueVehicle(vid, model=model, sites=sites, readiness=tuple(eras), landing_zones=zones, **vals)
+    return RescueVehicle(vid, model=model, sites=sites, readiness=tuple(eras), landing_zones=zones,
+                         site_dates=tuple(dates), **vals)
 
 
 def _station(c: _Checker, sid: str, d: dict) -> RescueStation | None:
