@@ -102,3 +102,23 @@ def test_only_a_damage_calls_a_rescue(tmp_path):
 
 def test_a_candidate_that_cannot_dock_is_a_verdict_not_a_validation_error():
     assert validate_scenario(MS22) == []  # the Shenzhou without an adapter is a standby candidate
+
+
+def test_a_stated_zero_readiness_is_zero_not_the_class_figure(tmp_path):
+    from orbops import load_scenario, run_scenario
+
+    path = _edited(tmp_path, ('rescue = ["dragon-rescue"]', 'rescue = ["dragon-rescue"]\nreplacement_ready_days = 0'))
+    (run,) = run_scenario(load_scenario(path), variants=["second-dragon"])
+    (called,) = [e for e in run.events if e.kind == "rescue_called"]
+    assert "after 0 days' readiness" in called.detail
+    (launch,) = [e for e in run.events if e.kind == "launch"]
+    assert run.iso(launch.time_s) < "2022-12-17"  # the first window after the leak, not 30 days on
+
+
+def test_a_prepared_planner_answers_rescue_questions_without_orbits(played):
+    import pickle
+
+    p = played("tiangong-rescue-2025")
+    p.planner.prepare()
+    shipped = pickle.loads(pickle.dumps(p.planner))  # what a campaign worker gets
+    assert shipped.orbits is None and shipped.inclination_deg("css") == p.planner.inclination_deg("css")

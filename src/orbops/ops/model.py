@@ -254,7 +254,7 @@ class Contingency:
     return_on: str | None = None
     decision_days: float = 0.0
     replacement: str | None = None
-    replacement_ready_days: float = 0.0
+    replacement_ready_days: float | None = None
     grounding_days: float = 0.0
     rescue: str | tuple[str, ...] = ()
     note: str = ""

@@ -413,22 +413,8 @@ def rescue_options(station: str, at, catalog: Catalog, *, crew: int = 3, horizon
     ``adapters``: assumed adapters (``"CDM:IDSS"`` or :class:`Adapter`), a what-if; ``vehicles``: only
     these vehicle ids; ``fleet``: another catalogue (:func:`orbops.rescue.read_fleet`).
     """
-    if crew < 1:
-        raise OrbopsError(f"crew {crew}: expected at least 1")
-    if not 0 < horizon_days <= 366:
-        raise OrbopsError(f"horizon {horizon_days:g} days: expected more than 0 and at most 366")
-    st = (fleet or shipped_fleet()).station(station)
-    at_ns = to_ns(at)
-    t1 = at_ns + int(round((horizon_days + 1) * NS_PER_DAY))
-
-    def compute():
-        found = reaches(st, catalog, at_ns, t1, crew=crew, vehicles=vehicles, adapters=adapters, fleet=fleet,
-                        stay_s=stay_s, max_age_days=max_age_days)
-        return found, [r.option(at_ns, horizon_days) for r in found]
-
-    (found, options), notes = quietly(compute)
-    return RescueAnalysis(st.id, st.name, at_ns, crew, horizon_days, rank(options),
-                          _assumptions(found, adapters, stay_s, at_ns, at_ns), notes)
+    return rescue_calendar(station, at, 1, catalog, crew=crew, horizon_days=horizon_days, vehicles=vehicles,
+                           adapters=adapters, fleet=fleet, stay_s=stay_s, max_age_days=max_age_days).on(0)
 
 
 @dataclass(frozen=True)

@@ -171,9 +171,10 @@ TABLES: dict[str, dict[str, Field]] = {
         "kind": Field("str", **REQ, choices=("launcher_grounded", "pad_outage", "vehicle_damage", "launch_failure")),
         "target": Field("str", **REQ), "start": Field("utc"), "end": Field("utc"), "return_on": Field("str"),
         "decision_days": Field("float", default=0.0, minimum=0), "replacement": Field("str"),
-        "replacement_ready_days": Field("float", default=0.0, minimum=0,
-                                        help="damage to the replacement's (or every rescue candidate's) launch; "
-                                             "default for a rescue: each class's readiness_days"),
+        "replacement_ready_days": Field("float", minimum=0,
+                                        help="damage to the replacement's (or every rescue candidate's) launch "
+                                             "(default: 0 for a replacement, each class's readiness_days for a "
+                                             "rescue)"),
         "rescue": Field("any", help='"any_compatible" (the standby ship of the station that docks first) or a '
                                     "ranked list of standby missions (the first that can): the rescue called up "
                                     "instead of a named replacement"),

@@ -79,7 +79,7 @@ class ContingencyProcesses:
             for other in list(st.docked.values()):
                 if other != v.serial:
                     self._seat_seatless(st, other)
-        rep_id, ready_days = c.replacement, c.replacement_ready_days
+        rep_id, ready_days = c.replacement, c.replacement_ready_days or 0.0
         if c.rescue:
             rep_id, ready_days = self._call_rescue(c, st, v)
         rep = self.missions.get(rep_id) if rep_id else None
@@ -108,7 +108,7 @@ class ContingencyProcesses:
         for m in names:
             ms = self.missions[m]
             vc = self._vehicle_class(ms.mission.vehicle)
-            ready = c.replacement_ready_days or vc.readiness_days
+            ready = vc.readiness_days if c.replacement_ready_days is None else c.replacement_ready_days
             why = self._rescue_verdict(ms, vc, station, stranded, ready)
             if isinstance(why, str):
                 verdicts.append(f"{m}: {why}")

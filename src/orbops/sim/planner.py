@@ -53,6 +53,7 @@ class Planner:
         self._windows: dict = {}
         self._landings: dict = {}
         self._studies: dict = {}
+        self._inclinations: dict = {}
         self.stale: list[str] = []
 
     def _quietly(self, compute):
@@ -88,9 +89,14 @@ class Planner:
         return ws[i] if i < len(ws) else None
 
     def inclination_deg(self, station_id: str) -> float:
-        """The station's inclination (deg) from its element set nearest the scenario's start."""
-        cat = self.orbits.catalog[self.orbits.catalog.norad_id == self.orbits.norad_ids[self.stations[station_id]]]
-        return float(cat.inc_deg[int(np.argmin(np.abs(cat.epoch.astype(np.int64) - self.t0)))])
+        """The station's inclination (deg) from its element set nearest the scenario's start (cached, so a
+        prepared planner answers it without orbits)."""
+        if station_id not in self._inclinations:
+            self._need_orbits(f"the inclination of {station_id}")
+            cat = self.orbits.catalog[self.orbits.catalog.norad_id == self.orbits.norad_ids[self.stations[station_id]]]
+            k = int(np.argmin(np.abs(cat.epoch.astype(np.int64) - self.t0)))
+            self._inclinations[station_id] = float(cat.inc_deg[k])
+        return self._inclinations[station_id]
 
     # --- landing opportunities --------------------------------------------------------------------
     def landings(self, station_id: str, landing_id: str) -> list[Landing]:
@@ -152,6 +158,8 @@ class Planner:
                 self.landings(d.station, vc.landing)
         for study in sc.plane_studies:
             self.plane_study(study)
+        for st in sc.stations:
+            self.inclination_deg(st.id)
         return self
 
     def plane_study(self, study) -> dict:
