@@ -242,3 +242,12 @@ def test_bad_arguments_are_orbops_errors(iss):
         rescue_options("iss", "2022-12-15", iss, vehicles=["buran"])
     with pytest.raises(OrbopsError, match="crew"):
         rescue_options("iss", "2022-12-15", iss, crew=0)
+
+
+def test_an_answer_far_from_every_element_set_carries_a_note(css):
+    """Tianhe sets of 7 and 29 Nov 2025: a launch on 22 Nov is 7 days from the nearest."""
+    a = rescue_options("css", "2025-11-05T00:00Z", css, vehicles=["shenzhou"], max_age_days=5)
+    (o,) = a.options
+    assert o.elements_age_days == pytest.approx((to_ns("2025-11-29T00:00Z") - o.launch_ns) / NS_PER_DAY, abs=1.0)
+    assert len(a.notes) == 1 and "more than 5 days from the station's nearest element set" in a.notes[0]
+    assert rescue_options("css", "2025-11-05T00:00Z", css, vehicles=["shenzhou"], max_age_days=10).notes == ()

@@ -27,14 +27,13 @@ then a lookup, so the calendar's cells are the single answers.
 from __future__ import annotations
 
 import bisect
-import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..constants import WGS72_MU_KM3_S2, WGS72_RADIUS_KM
 from ..elements import Catalog
-from ..errors import OrbopsError, StaleElementsWarning
+from ..errors import OrbopsError
 from ..geometry import LaunchSite, LaunchWindow, Orbits, landing_opportunities, landing_zones, launch_sites
 from ..geometry.launch import assess, closest_passages, inplane_passages
 from ..ops.vehicles import vehicle_models
@@ -114,7 +113,8 @@ class RescueOption:
 
     ``feasible``: it can bring the crew home; otherwise ``blocker`` (a key of :data:`BLOCKERS`) and
     ``reasons`` say why (every reason found, the blocking one first). ``port`` and ``adapter`` (an
-    assumed adapter, or "") say where it docks.
+    assumed adapter, or "") say where it docks. ``elements_age_days``: from the launch to the station's
+    nearest element set (the plane and phase there come from it).
     """
 
     vehicle: str
@@ -141,6 +141,7 @@ class RescueOption:
     site_latitude_deg: float | None = None
     dogleg_deg: float = 0.0
     dogleg_dv_km_s: float = 0.0
+    elements_age_days: float | None = None
     window: LaunchWindow | None = None
 
     @property
@@ -161,7 +162,8 @@ class RescueOption:
             return None if t is None else format_utc(t)
 
         return {
-            "vehicle": self.vehicle, "name": self.name, "programme": self.programme, "country": self.country,
+            "option": self.key, "vehicle": self.vehicle, "name": self.name, "programme": self.programme,
+            "country": self.country,
             "site": self.site, "site_name": self.site_name, "feasible": self.feasible, "blocker": self.blocker,
             "reasons": list(self.reasons), "readiness_days": self.readiness_days, "ready_utc": utc(self.ready_ns),
             "launch_utc": utc(self.launch_ns), "profile": self.profile, "docking_utc": utc(self.docking_ns),
@@ -171,6 +173,7 @@ class RescueOption:
             "inclination_deg": None if self.inclination_deg is None else round(self.inclination_deg, 3),
             "site_latitude_deg": None if self.site_latitude_deg is None else round(self.site_latitude_deg, 3),
             "dogleg_deg": round(self.dogleg_deg, 3), "dogleg_dv_km_s": round(self.dogleg_dv_km_s, 3),
+            "elements_age_days": None if self.elements_age_days is None else round(self.elements_age_days, 2),
         }
 
 
@@ -224,6 +227,7 @@ class Reach:
         self.ascent = (self.model.ascent if vehicle.lead_s is None
                        else replace(self.model.ascent, lead_s=vehicle.lead_s))
         self.orbits = orbits
+        self.epochs = orbits.catalog.epoch.astype(np.int64)
         mid = (t0_ns + t1_ns) // 2
         row = orbits.catalog.epoch.astype(np.int64)
         self.inclination_deg = float(orbits.catalog.inc_deg[int(np.argmin(np.abs(row - mid)))])
@@ -313,7 +317,8 @@ class Reach:
                            f"({format_utc(end_ns)[:10]})")
             return RescueOption(**dict(base, port=None, adapter=""), feasible=False, blocker="window",
                                 reasons=(why_not,))
-        base.update(launch_ns=w.launch_ns, profile=w.profile, docking_ns=w.docking_ns, window=w)
+        age = float(np.abs(self.epochs - w.launch_ns).min()) / NS_PER_DAY
+        base.update(launch_ns=w.launch_ns, profile=w.profile, docking_ns=w.docking_ns, window=w, elements_age_days=age)
         flight_days = (w.docking_ns - w.launch_ns) / NS_PER_DAY
         if flight_days > v.free_flight_days:
             return RescueOption(**dict(base, port=None, adapter=""), feasible=False, blocker="endurance", reasons=(
@@ -352,23 +357,22 @@ class Reach:
         return best[0], best[1], ""
 
 
-def _orbits(catalog: Catalog, station: RescueStation, max_age_days: float | None) -> Orbits:
+def _orbits(catalog: Catalog, station: RescueStation) -> Orbits:
     try:
-        return Orbits(catalog, [station.object], max_age_days=max_age_days)
+        return Orbits(catalog, [station.object], max_age_days=None)  # the answers' own ages are checked instead
     except OrbopsError as exc:
         raise OrbopsError(f"no element sets of {station.name} ({station.object}): {exc}") from None
 
 
 def reaches(station: RescueStation, catalog: Catalog, t0_ns: int, t1_ns: int, *, crew: int,
-            vehicles=None, adapters=(), fleet: Fleet | None = None, stay_s: float = RESCUE_STAY_S,
-            max_age_days: float | None = None) -> list[Reach]:
+            vehicles=None, adapters=(), fleet: Fleet | None = None, stay_s: float = RESCUE_STAY_S) -> list[Reach]:
     """A :class:`Reach` per (vehicle, site) of the catalogue (or of ``vehicles``, ids) over the span."""
     fl = fleet or shipped_fleet()
     ids = list(vehicles) if vehicles else list(fl.vehicles)
     unknown = [v for v in ids if v not in fl.vehicles]
     if unknown:
         raise OrbopsError(f"unknown rescue vehicle {unknown[0]!r}: expected one of {', '.join(sorted(fl.vehicles))}")
-    orbits = _orbits(catalog, station, max_age_days)
+    orbits = _orbits(catalog, station)
     adapters = tuple(a if isinstance(a, Adapter) else Adapter.parse(a) for a in adapters)
     return [Reach(fl.vehicles[v], s, station, orbits, t0_ns, t1_ns, crew=crew, adapters=adapters, stay_s=stay_s)
             for v in ids for s in fl.vehicles[v].sites]
@@ -395,13 +399,19 @@ def _assumptions(found: list[Reach], adapters, stay_s: float, t0_ns: int, t1_ns:
     return tuple(out)
 
 
-def quietly(compute):
-    """Run ``compute()``, collecting stale-element warnings as notes: ``(result, notes)``."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", StaleElementsWarning)
-        out = compute()
-    notes = tuple(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, StaleElementsWarning)))
-    return out, notes
+def _age_notes(cells, max_age_days: float | None) -> tuple[str, ...]:
+    """A note per option whose launches lie further than ``max_age_days`` from every station element set."""
+    if max_age_days is None:
+        return ()
+    out = []
+    for row in cells:
+        old = [o for o in row if o.feasible and o.elements_age_days is not None and o.elements_age_days > max_age_days]
+        if old:
+            worst = max(old, key=lambda o: o.elements_age_days)
+            out.append(f"{worst.name} from {worst.site_name}: {len(old)} launch(es) more than {max_age_days:g} days "
+                       f"from the station's nearest element set (up to {worst.elements_age_days:.0f} days, launch "
+                       f"{format_utc(worst.launch_ns)[:10]}): the plane and phase there are extrapolated")
+    return tuple(out)
 
 
 def rescue_options(station: str, at, catalog: Catalog, *, crew: int = 3, horizon_days: float = HORIZON_DAYS,
@@ -410,6 +420,7 @@ def rescue_options(station: str, at, catalog: Catalog, *, crew: int = 3, horizon
     """Every rescue option for ``station`` (an id of the catalogue or its object) when its lifeboat is
     lost at ``at`` (UTC), for a stranded crew of ``crew``, within ``horizon_days``; ranked by docking.
 
+    ``max_age_days``: a note for every answer launching further than this from the station's element sets.
     ``adapters``: assumed adapters (``"CDM:IDSS"`` or :class:`Adapter`), a what-if; ``vehicles``: only
     these vehicle ids; ``fleet``: another catalogue (:func:`orbops.rescue.read_fleet`).
     """
@@ -485,7 +496,7 @@ def rescue_calendar(station: str, start, days: int, catalog: Catalog, *, crew: i
 
     def compute():
         found = reaches(st, catalog, t0, t1, crew=crew, vehicles=vehicles, adapters=adapters, fleet=fleet,
-                        stay_s=stay_s, max_age_days=max_age_days)
+                        stay_s=stay_s)
         cells = [[] for _ in found]
         for d in range(days):
             for i, r in enumerate(found):
@@ -494,7 +505,8 @@ def rescue_calendar(station: str, start, days: int, catalog: Catalog, *, crew: i
                 progress()
         return found, cells
 
-    (found, cells), notes = quietly(compute)
+    found, cells = compute()
+    notes = _age_notes(cells, max_age_days)
     keys = tuple(f"{r.vehicle.id}@{r.site_id}" for r in found)
     return RescueCalendar(st.id, st.name, t0, days, crew, horizon_days, keys, tuple(tuple(c) for c in cells),
                           _assumptions(found, adapters, stay_s, t0, t0 + (days - 1) * NS_PER_DAY), notes)
