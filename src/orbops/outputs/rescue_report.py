@@ -22,7 +22,7 @@ from .plots import plt
 __all__ = ["plot_rescue_calendar", "rescue_calendar_figure", "plot_rescue_options", "rescue_options_figure",
            "write_rescue_csv", "write_rescue_report", "option_label", "BLOCKER_HATCH", "CALENDAR_CMAP"]
 
-BLOCKER_HATCH = {"service": "//", "plane": "xx", "docking": "\\\\", "seats": "..", "readiness": "oo",
+BLOCKER_HATCH = {"service": "..", "plane": "xx", "docking": "\\\\", "seats": "oo", "readiness": "**",
                  "window": "--", "endurance": "++", "elements": "||"}
 """The hatch of each blocker category (:data:`orbops.rescue.BLOCKERS`) in the calendar."""
 
