@@ -84,6 +84,34 @@ CASES = [
     (("report", "NOTARUN"), 3),
     (("export", "czml", "NOTARUN"), 2),
     (("campaign", SZ20), 2),
+    # non-finite and unphysical numbers are usage errors, in every command (never a crash, never ignored)
+    (("passes", "ISS", "--site", "baikonur", *SPAN, "--days", "nan"), 2),
+    (("passes", "ISS", "--site", "baikonur", *SPAN, "--hours", "nan"), 2),
+    (("passes", "ISS", "--site", "baikonur", *SPAN, "--min-el", "nan"), 2),
+    (("passes", "ISS", "--site", "baikonur", "--start", "2005-11-05", "--max-age", "nan"), 2),
+    (("eclipses", "ISS", *SPAN, "--days", "nan"), 2),
+    (("eclipses", "ISS", *SPAN, "--days", "inf"), 2),
+    (("track", "ISS", *SPAN, "--step", "nan"), 2),
+    (("track", "ISS", *SPAN, "--step", "1e300"), 2),
+    (("track", "ISS", *SPAN, "--hours", "1", "--step", "7200"), 2),  # a step longer than the span
+    (("planes", "ISS", "CSS", *SPAN, "--step", "nan"), 2),
+    (("planes", "ISS", "CSS", *SPAN, "--max-age", "nan"), 2),
+    (("windows", "--site", "baikonur", "--target", "ISS", *SPAN, "--lead", "nan"), 2),
+    (("windows", "--site", "baikonur", "--target", "ISS", *SPAN, "--lead", "1e300"), 2),
+    (("windows", "--site", "baikonur", "--target", "ISS", *SPAN, "--ascent", "nan"), 2),
+    (("windows", "--site", "baikonur", "--target", "ISS", *SPAN, "--ascent", "1e300"), 2),
+    (("windows", "--site", "baikonur", "--target", "ISS", *SPAN, "--insertion-arc", "nan"), 2),
+    (("windows", "--site", "baikonur", "--target", "ISS", *SPAN, "--insertion-arc", "1e300"), 2),
+    (("windows", "--site", "baikonur", "--target", "ISS", *SPAN, "--insertion-alt", "nan"), 2),
+    (("windows", "--site", "baikonur", "--target", "ISS", *SPAN, "--insertion-alt", "1e300"), 2),
+    (("windows", "--site", "baikonur", "--target", "ISS", *SPAN, "--plane-tolerance", "nan"), 2),
+    (("propagate", TLE / "css-tianhe.tle", *SPAN, "--stop", "2025-11-06", "--step", "inf", "-o", "OUT"), 2),
+    (("propagate", TLE / "css-tianhe.tle", *SPAN, "--stop", "2025-11-06", "--step", "1e300", "-o", "OUT"), 2),
+    (("elements", TLE / "css-tianhe.tle", "--max-age", "nan"), 2),
+    (("replay", "--fresh-days", "nan"), 2),
+    (("export", "czml", "NOTARUN", "-o", "OUT", "--step", "nan"), 2),
+    (("campaign", SZ20, "--runs", "1", "-o", "OUT", "--slip-threshold-days", "nan"), 2),
+    (("campaign", SZ20, "--runs", "1", "-o", "OUT", "--lifeboat-threshold-hours", "-inf"), 2),
 ]
 
 
@@ -91,7 +119,7 @@ CASES = [
 def test_exit_codes_command_by_command(args, code, bad_tle, tmp_path):
     bad_scenario = tmp_path / "bad.toml"
     bad_scenario.write_text(SZ20.read_text().replace('seats = 3', 'seats = "three"'))
-    swap = {"BAD": bad_tle, "BADSCENARIO": bad_scenario, "NOTARUN": tmp_path}
+    swap = {"BAD": bad_tle, "BADSCENARIO": bad_scenario, "NOTARUN": tmp_path, "OUT": tmp_path / "out.csv"}
     result = _run(*[swap.get(a, a) if isinstance(a, str) else a for a in args])
     assert result.exit_code == code, result.output
     assert "Traceback" not in result.output and "internal error" not in result.output
@@ -104,6 +132,45 @@ def test_a_file_that_cannot_be_written_is_exit_3():
     result = _run("track", "CSS", *SPAN, "--hours", "1", "-o", "/proc/orbops-nowhere/track.csv")
     assert result.exit_code == 3 and "internal error" not in result.output
     assert "/proc/orbops-nowhere" in result.stderr
+    result = _run("track", "CSS", *SPAN, "--hours", "1", "-o", "/proc/orbops-track.csv")  # no file may be made there
+    assert result.exit_code == 3 and "/proc/orbops-track.csv:" in result.stderr and ".tmp" not in result.stderr
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (("passes", "ISS", "--site", "baikonur", *SPAN, "--days", "nan"), "--days"),
+    (("passes", "ISS", "--site", "baikonur", *SPAN, "--min-el", "nan"), "--min-el"),
+    (("windows", "--site", "baikonur", "--target", "ISS", *SPAN, "--lead", "nan"), "--lead"),
+    (("propagate", TLE / "css-tianhe.tle", *SPAN, "--stop", "2025-11-06", "--step", "inf", "-o", "x.csv"), "--step"),
+])
+def test_a_non_finite_number_names_its_option(args, option):
+    result = _run(*args)
+    assert result.exit_code == 2 and option in result.stderr and "is not a finite number" in result.stderr
+
+
+def test_propagate_never_writes_over_its_own_input(tmp_path):
+    source = tmp_path / "css.tle"
+    source.write_text((TLE / "css-tianhe.tle").read_text())
+    before = source.read_bytes()
+    for out, extra in ((source, ("--format", "csv")), (tmp_path / "." / "css.tle", ("--format", "csv"))):
+        result = _run("propagate", source, *SPAN, "--stop", "2025-11-06", "--step", "60", "-o", out, *extra)
+        assert result.exit_code == 3 and "--out is one of the input element files" in result.stderr, result.output
+    link = tmp_path / "link.tle"  # another name for the same file
+    link.symlink_to(source)
+    result = _run("propagate", tmp_path, *SPAN, "--stop", "2025-11-06", "--step", "60", "-o", link, "--format", "csv")
+    assert result.exit_code == 3 and "--out is one of the input element files" in result.stderr
+    assert source.read_bytes() == before
+    omm = tmp_path / "css-omm.csv"  # an OMM CSV file named as the output of its own states
+    omm.write_text(_run("elements", source, "--latest", "--to", "omm-csv").stdout)
+    result = _run("propagate", omm, *SPAN, "--stop", "2025-11-06", "--step", "60", "-o", omm)
+    assert result.exit_code == 3 and _run("elements", omm).exit_code == 0
+
+
+def test_an_output_under_a_file_says_it_is_not_a_directory(tmp_path):
+    blocker = tmp_path / "plain.txt"
+    blocker.write_text("a file, not a folder")
+    result = _run("track", "CSS", *SPAN, "--hours", "1", "-o", blocker / "track.csv")
+    assert result.exit_code == 3 and f"{blocker} is not a directory" in result.stderr, result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["plain.txt"]
 
 
 def test_spans_the_same_way_everywhere():

@@ -68,6 +68,8 @@ def test_a_calendar_as_table_csv_and_page(run, tmp_path):
     (("--at", "2025-11-05", "--vehicle", "buran"), "unknown rescue vehicle 'buran'"),
     (("--at", "2025-11-05", "--adapter", "CDM:NDS"), "SHIP:PORT"),
     (("--at", "2025-11-05", "--crew", "0"), "--crew"),
+    (("--at", "2025-11-05", "--stay-hours", "nan"), "nan is not a finite number"),
+    (("--at", "2025-11-05", "--horizon", "inf"), "inf is not a finite number"),
 ])
 def test_usage_errors(run, args, message):
     r = run("css", *args)

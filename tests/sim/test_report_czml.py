@@ -147,13 +147,103 @@ def test_an_edited_scenario_or_a_broken_record_is_named(played, tmp_path):
     with pytest.raises(OrbopsError, match="record.json: cannot read it"):
         read_run_dir(moved)
     (moved / "record.json").write_text('{"format": "orbops-run-record/1", "variants": [{"scenario": 1}]}')
-    with pytest.raises(OrbopsError, match="record.json: not a run record"):
+    with pytest.raises(OrbopsError, match=r"record.json: variants\[0\]\.variant_id: missing"):
         read_run_dir(moved)
     (moved / "record.json").write_text(record)
     toml = moved / "scenario.toml"
     toml.write_text(toml.read_text().replace('id = "shenzhou"', 'id = "sz"'))
     with pytest.raises(OrbopsError, match="scenario.toml was changed after the run"):
         read_run_dir(moved)
+
+
+def _tampered(p, tmp_path, change):
+    """A copy of the played run directory whose record.json had ``change(data)`` applied."""
+    import shutil
+    out = tmp_path / "tampered"
+    if not out.exists():
+        shutil.copytree(p.out, out)
+    data = json.loads((p.out / "record.json").read_text())
+    change(data)
+    (out / "record.json").write_text(json.dumps(data))
+    return out
+
+
+@pytest.mark.parametrize(("change", "where"), [
+    (lambda d: d["variants"][0].__setitem__("variant_id", None), r"variants\[0\]\.variant_id: expected a string"),
+    (lambda d: d["variants"][0].__setitem__("end_s", -1), r"variants\[0\]\.end_s: -1: a run lasts a positive"),
+    (lambda d: d["variants"][0].__setitem__("end_s", 1e308), r"variants\[0\]\.end_s: 1e\+308 s from the epoch"),
+    (lambda d: d["variants"][0].__setitem__("end_s", float("nan")), r"variants\[0\]\.end_s: nan is not a finite"),
+    (lambda d: d["variants"][0].__setitem__("station_names", {}), r"variants\[0\]\.station_ports: stations iss;"),
+    (lambda d: d["variants"][0]["missions"]["tma-22"].__setitem__("launch_s", None),
+     r"variants\[0\]\.missions\.tma-22\.dock_s: a mission with a dock_s has a launch_s"),
+    (lambda d: d["variants"][0]["missions"]["tma-22"].__setitem__("launch_s", "x"),
+     r"variants\[0\]\.missions\.tma-22\.launch_s: expected a number, got 'x'"),
+    (lambda d: d["variants"][0]["events"][1].__setitem__(0, 1e300), r"variants\[0\]\.events\[1\]\[0\]: .* not within"),
+    (lambda d: d["variants"][0]["events"][1].__setitem__(6, "Soyuz TMA-99"),
+     r"variants\[0\]\.events\[1\]\[6\]: no vehicle 'Soyuz TMA-99' in the scenario"),
+    (lambda d: d["variants"][0].__setitem__("epoch_ns", 2**63), r"variants\[0\]\.epoch_ns: .* is not an instant"),
+    (lambda d: d["variants"][0].pop("missions"), r"variants\[0\]\.missions: missing"),
+    (lambda d: d.__setitem__("variants", []), r"variants: expected a non-empty list"),
+    (lambda d: d["variants"].append(d["variants"][0]), r"variants\[3\]\.variant_id: 'historical' again"),
+])
+def test_a_tampered_record_is_named_with_its_key_path(played, tmp_path, change, where):
+    from click.testing import CliRunner
+
+    from orbops.cli import cli
+    out = _tampered(played("shenzhou-iss-backup-2011"), tmp_path, change)
+    with pytest.raises(OrbopsError, match=f"record.json: {where}"):
+        read_run_dir(out)
+    for args in (["report", "--no-maps", str(out)], ["export", "czml", str(out), "-o", str(tmp_path / "x.czml")]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 3 and "internal error" not in result.output, result.output
+        assert re.search(f"record.json: {where}", result.stderr), result.stderr
+
+
+def test_the_statuses_a_record_may_hold_are_the_simulations():
+    from orbops.sim import MissionStatus, VehicleStatus
+    from orbops.sim.record import MISSION_STATUSES, VEHICLE_STATUSES
+    assert set(MISSION_STATUSES) == {s.value for s in MissionStatus}
+    assert set(VEHICLE_STATUSES) == {s.value for s in VehicleStatus}
+
+
+def _paths(node, path=()):
+    """Every value's path in JSON data (containers too)."""
+    yield path
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        yield from _paths(value, (*path, key))
+
+
+def test_single_field_mutations_of_a_record_never_crash(played, tmp_path):
+    import random
+
+    from click.testing import CliRunner
+
+    from orbops.cli import cli
+    p = played("shenzhou-iss-backup-2011")
+    data = json.loads((p.out / "record.json").read_text())
+    paths = [q for q in _paths(data) if len(q) > 1 and q[0] == "variants"]
+    rng = random.Random(12)
+    values = [None, True, [], {}, float("nan"), float("inf"), 1e308, -1e308, -1, 2**64, "x", ""]
+    outcomes = set()
+    for n in range(48):
+        path, value = rng.choice(paths), values[n % len(values)]
+
+        def change(d, path=path, value=value):
+            for key in path[:-1]:
+                d = d[key]
+            d[path[-1]] = value
+        out = _tampered(p, tmp_path, change)
+        args = (["report", "--no-maps", str(out)] if n % 2 else
+                ["export", "czml", str(out), "-o", str(tmp_path / "x.czml"), "--start", "2011-11-14",
+                 "--stop", "2011-11-15", "--step", "600"])
+        result = CliRunner().invoke(cli, args)
+        label = f"{'.'.join(map(str, path))} = {value!r}: {result.output}"
+        assert result.exit_code in (0, 3) and "internal error" not in result.output, label
+        if result.exit_code == 3:
+            assert "record.json: variants" in result.stderr, label  # the key path of the bad value
+        outcomes.add(result.exit_code)
+    assert outcomes == {0, 3}
 
 
 def _view(played, name, variant):
@@ -406,3 +496,45 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_write(tmp_path):
     live.write_text("in progress")
     atomic_write_text(tmp_path / "out.csv", "done\n")
     assert sorted(f.name for f in tmp_path.iterdir()) == sorted(["out.csv", live.name])
+
+
+def test_a_write_onto_a_directory_names_it_and_leaves_no_temporary(tmp_path):
+    from orbops.outputs.atomic import atomic_path, atomic_write_text
+    (tmp_path / "x.png").mkdir()
+    with pytest.raises(OrbopsError, match=f"^{re.escape(str(tmp_path / 'x.png'))} is a directory$"):
+        atomic_write_text(tmp_path / "x.png", "data")
+    with pytest.raises(OrbopsError, match="x.png is a directory"):
+        with atomic_path(tmp_path / "x.png") as tmp:
+            tmp.write_bytes(b"png")
+    assert [f.name for f in tmp_path.iterdir()] == ["x.png"]  # no .tmp left
+    (tmp_path / "plain").write_text("a file")
+    with pytest.raises(OrbopsError, match="plain is not a directory"):
+        atomic_write_text(tmp_path / "plain" / "deeper" / "x.csv", "data")
+
+
+def test_a_report_plot_that_cannot_be_written_is_named_and_leaves_nothing(played, tmp_path):
+    import shutil
+
+    from orbops.outputs.html import slug
+    p = played("shenzhou-20-damage-2025")
+    out = tmp_path / "run"
+    shutil.copytree(p.out, out)
+    record = p.dir.records[0]
+    blocked = out / f"report-{slug(record.variant_id)}-{slug(record.station_ids()[0])}-ports.png"
+    blocked.unlink(missing_ok=True)  # an earlier test may have built the report
+    blocked.mkdir()
+    before = sorted(f.name for f in out.iterdir())
+    with pytest.raises(OrbopsError, match=f"{re.escape(blocked.name)} is a directory"):
+        build_report(out, maps=False)
+    assert sorted(f.name for f in out.iterdir()) == before  # no temporary file left beside it
+
+
+def test_plots_whose_names_meet_get_their_own_files(tmp_path):
+    from orbops.outputs.html import Images
+    images = Images(tmp_path)
+    for _ in range(3):  # e.g. variants "a-b" + station "c" and "a" + "b-c": report-a-b-c-ports.png
+        fig, ax = new_figure(2, 2)
+        ax.plot([0, 1], [0, 1])
+        images.add(fig, "report-a-b-c-ports.png", "plot")
+    assert images.files == ["report-a-b-c-ports.png", "report-a-b-c-ports-2.png", "report-a-b-c-ports-3.png"]
+    assert sorted(f.name for f in tmp_path.iterdir()) == sorted(images.files)

@@ -73,6 +73,14 @@ def test_the_unedited_copy_is_valid(tmp_path):
      "uncertainty.grounding_days_after_failure.soyuz-u.mean", "must be positive"),
     (('soyuz-u = { dist = "triangular", low = 30, mode = 60, high = 150 }', 'soyuz-u = { dist = "gamma", k = 2 }'),
      "uncertainty.grounding_days_after_failure.soyuz-u.dist", "'gamma' is not one of"),
+    (('relieves = "tma-02m"\nport = "Poisk"', 'relieves = "tma-22"\nport = "Poisk"'), "missions[2].relieves",
+     "tma-22 cannot relieve itself"),
+    (('object = "ISS"', 'object = ""'), "stations[0].object", "'' is empty"),
+    (('object = "ISS"', 'object = " "'), "stations[0].object", "' ' is empty"),
+    (('[[missions]]\nid = "tma-22"', '[[missions]]\nid = ""'), "missions[2].id", "'' is empty"),
+    (('id = "historical"', 'id = "Prolonged Soyuz only"'), "variants[1].id",
+     "'prolonged-soyuz-only' gives the same file names as variants[0] ('Prolonged Soyuz only')"),
+    (('id = "historical"', 'id = "../prolonged/soyuz/only"'), "variants[1].id", "same file names as variants[0]"),
 ])
 def test_one_problem_names_its_key_path(tmp_path, edit, key_path, expected):
     with pytest.raises(ScenarioError) as info:
@@ -80,6 +88,17 @@ def test_one_problem_names_its_key_path(tmp_path, edit, key_path, expected):
     message = _problem(info.value.problems, key_path)
     assert expected in message
     assert re.match(r".*bad\.toml:\d+: ", message), message  # file and line
+
+
+def test_station_ids_that_share_file_names_are_refused(tmp_path):
+    # the report names its plots report-<variant>-<station>-*.png: "ISS" and "iss" would be one file
+    second = ('[[stations]]\nid = "iss"', '[[stations]]\nid = "ISS"\nobject = "ISS"\ncrew_capacity = 3\n'
+              'ports = [{ name = "Poisk", standard = "SSVP" }]\n\n[[stations]]\nid = "iss"')
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(_variant(tmp_path, second))
+    message = _problem(info.value.problems, "stations[1].id")
+    assert "station 'iss' gives the same file names as stations[0] ('ISS')" in message
+    assert re.match(r".*bad\.toml:\d+: ", message), message
 
 
 def test_every_problem_is_reported_at_once(tmp_path):

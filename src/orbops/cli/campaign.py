@@ -15,6 +15,7 @@ from ..errors import OrbopsError
 from ..outputs.campaign_report import write_campaign_outputs
 from ..scenarios import load_scenario
 from .app import Terminated as AppTerminated, cli, warn
+from .common import CENTURY_DAYS, Number
 from .render import Progress as Bar, print_json, print_table
 
 
@@ -66,9 +67,9 @@ def _stop_on_signals(out):
 @click.option("--resume", is_flag=True,
               help="Continue the campaign in --out: stored runs are kept, the rest run. --runs must be at least "
                    "the campaign's size so far (more extends it; fewer is refused).")
-@click.option("--lifeboat-threshold-hours", type=click.FloatRange(min=0), default=24.0, show_default=True,
+@click.option("--lifeboat-threshold-hours", type=Number(0, 24 * CENTURY_DAYS), default=24.0, show_default=True,
               help="A lifeboat gap longer than this counts as a bad outcome.")
-@click.option("--slip-threshold-days", type=click.FloatRange(min=0), default=30.0, show_default=True,
+@click.option("--slip-threshold-days", type=Number(0, CENTURY_DAYS), default=30.0, show_default=True,
               help="A crewed launch later than planned by more than this counts as a rotation slip.")
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json instead of a table.")
 def campaign_command(scenario, runs, out, seed, workers, scheduler, resume, lifeboat_threshold_hours,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from pathlib import Path
@@ -9,13 +10,13 @@ from pathlib import Path
 import click
 import numpy as np
 
-from ..elements import Catalog, load_catalog
-from ..errors import ElementsWarning, OrbopsError
+from ..elements import Catalog, element_files_in, load_catalog
+from ..errors import ElementsError, ElementsWarning, OrbopsError
 from ..timescales import NS_PER_DAY, format_utc, parse_utc, to_ns
 from .app import error, warn
 
-__all__ = ["UTCTime", "load_elements", "pick_objects", "load_orbits", "span_ns", "span_options", "max_age_option",
-           "mark_invalid", "object_keys", "default_element_paths"]
+__all__ = ["UTCTime", "Number", "load_elements", "pick_objects", "load_orbits", "span_ns", "span_options",
+           "max_age_option", "mark_invalid", "object_keys", "default_element_paths", "refuse_input_as_output"]
 
 
 class UTCTime(click.ParamType):
@@ -37,6 +38,24 @@ class UTCTime(click.ParamType):
         if self.end_of_day and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
             t = t + np.timedelta64(NS_PER_DAY - 1, "ns")
         return t
+
+
+DAY_S = 86400.0
+CENTURY_DAYS = 36525.0
+"""The longest span or step any command takes (as the scenarios: no duration is longer than a century)."""
+
+
+class Number(click.FloatRange):
+    """A click parameter: a finite number (NaN and infinities are a usage error naming the option), within
+    ``min``/``max`` as :class:`click.FloatRange` checks them. Every float option of every command is one."""
+
+    name = "number"
+
+    def convert(self, value, param, ctx):
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value} is not a finite number", param, ctx)
+        return super().convert(number, param, ctx)
 
 
 def mark_invalid() -> None:
@@ -66,6 +85,25 @@ def pick_objects(catalog: Catalog, keys, when, max_age_days: float | None = 14.0
     names = object_keys(keys)
     chosen = catalog.select(*names) if names else catalog
     return chosen.at(when, max_age_days=max_age_days)
+
+
+def refuse_input_as_output(out, paths, option: str = "--out") -> None:
+    """Refuse to write ``out`` when it is one of the element files ``paths`` reads (a file, or a file in a
+    directory): the output would replace its own input."""
+    if out is None or not Path(out).exists():
+        return
+    for p in paths:
+        try:
+            files = element_files_in(p)
+        except (ElementsError, OSError):
+            continue
+        for f in files:
+            try:
+                same = Path(out).samefile(f)
+            except OSError:
+                continue
+            if same:
+                raise OrbopsError(f"{option} is one of the input element files ({f}): choose another name")
 
 
 def report_failures(states_errors: list[dict], limit: int = 20) -> None:
@@ -154,7 +192,7 @@ def check_coverage(orbits, span, max_age_days: float) -> None:
 
 def max_age_option(func):
     """``--max-age DAYS``: how far from its element set an instant may be."""
-    return click.option("--max-age", "max_age_days", type=click.FloatRange(min=0), default=30.0, show_default=True,
+    return click.option("--max-age", "max_age_days", type=Number(0, CENTURY_DAYS), default=30.0, show_default=True,
                         metavar="DAYS", help="Refuse instants further than this from every element set of an "
                                              "object (SGP4 is good for days, not months).")(func)
 
@@ -163,12 +201,12 @@ def span_options(hours: float | None = None, days: float | None = None):
     """``--hours`` / ``--days`` / ``--stop``: the length (or end) of the span from ``--start``; the default is
     ``hours`` or ``days``."""
     def deco(func):
-        positive = click.FloatRange(min=0, min_open=True)
         func = click.option("--stop", type=UTCTime(), default=None,
                             help="End of the span (UTC), instead of a length.")(func)
-        func = click.option("--days", type=positive, default=None, metavar="DAYS",
+        func = click.option("--days", type=Number(0, CENTURY_DAYS, min_open=True), default=None, metavar="DAYS",
                             help="Length of the span in days" + (f" [default: {days:g}]" if days else "") + ".")(func)
-        func = click.option("--hours", type=positive, default=None, metavar="HOURS",
+        func = click.option("--hours", type=Number(0, 24 * CENTURY_DAYS, min_open=True), default=None,
+                            metavar="HOURS",
                             help="Length of the span in hours" + (f" [default: {hours:g}]" if hours else "")
                                  + ".")(func)
         return func
@@ -192,6 +230,6 @@ def span_ns(start, hours: float | None = None, days: float | None = None, stop=N
     length_s = (hours or 0.0) * 3600.0 + (days or 0.0) * 86400.0
     if length_s <= 0:
         raise click.UsageError("the time span must be positive: give --hours, --days or --stop")
-    if length_s > 36525 * 86400.0:
+    if length_s > CENTURY_DAYS * DAY_S:
         raise click.BadParameter("a span of more than a century", param_hint="--days")
     return t0, t0 + int(length_s * 1e9)

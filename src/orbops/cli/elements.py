@@ -12,7 +12,7 @@ from ..elements.io import WRITERS
 from ..errors import ElementsWarning
 from ..timescales import NS_PER_DAY, format_utc, now_utc, to_ns
 from .app import EXIT_CODES, Invalid, cli, error
-from .common import UTCTime
+from .common import CENTURY_DAYS, Number, UTCTime
 from .render import print_json, print_table
 
 
@@ -24,7 +24,7 @@ from .render import print_json, print_table
 @click.option("--object", "-O", "objects", multiple=True, metavar="KEY",
               help="Only this object: NORAD id, name or alias (ISS, CSS, TIANGONG-1). Repeatable.")
 @click.option("--latest", is_flag=True, help="Only the newest set of each object.")
-@click.option("--max-age", type=click.FloatRange(min=0), default=14.0, show_default=True, metavar="DAYS",
+@click.option("--max-age", type=Number(0, CENTURY_DAYS), default=14.0, show_default=True, metavar="DAYS",
               help="With --at, warn about sets further than this from the instant.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad record instead of reporting them all.")
 @click.option("--to", "to", type=click.Choice(sorted(WRITERS)), default=None,

@@ -15,9 +15,11 @@ from ..geometry import (Ascent, LaunchSite, RendezvousProfile, eclipses, ground_
 from ..geometry.search import time_grid
 from ..ops.vehicles import read_profiles, vehicle_model
 from ..outputs.atomic import atomic_write_text
+from ..scenarios.schema import LIMITS
 from ..timescales import format_utc, to_ns
 from .app import cli
-from .common import UTCTime, elements_option, load_orbits, max_age_option, span_ns, span_options
+from .common import (CENTURY_DAYS, DAY_S, Number, UTCTime, elements_option, load_orbits, max_age_option,
+                     refuse_input_as_output, span_ns, span_options)
 from .render import Progress, print_json, print_table
 
 
@@ -35,8 +37,8 @@ def _fmt(x, spec=".1f"):
 @click.argument("objects", nargs=-1, required=True)
 @click.option("--start", required=True, type=UTCTime(), help="Start (UTC).")
 @span_options(hours=3.0)
-@click.option("--step", type=click.FloatRange(min=1.0), default=30.0, show_default=True, metavar="SECONDS",
-              help="Sampling step.")
+@click.option("--step", type=Number(1.0, CENTURY_DAYS * DAY_S), default=30.0, show_default=True, metavar="SECONDS",
+              help="Sampling step (at most the span).")
 @click.option("--out", "-o", "out", type=click.Path(dir_okay=False), default=None,
               help="Write a map (.png), samples (.csv) or tracks (.geojson). Default: print a table.")
 @click.option("--terminator", "term", is_flag=True, help="Shade the night side at the start instant.")
@@ -61,6 +63,9 @@ def track_command(objects, start, hours, days, stop, step, out, term, term_at, s
     Example: orbops track ISS CSS --start 2025-11-05 --hours 3 -o tracks.png
     """
     t0, t1 = span_ns(start, hours, days, stop, default_hours=3.0)
+    if step * 1e9 > t1 - t0:
+        raise click.BadParameter(f"{step:g} s is longer than the span ({(t1 - t0) / 1e9:g} s)", param_hint="--step")
+    refuse_input_as_output(out, elements)
     orbits = load_orbits(elements, objects, (t0, t1), max_age_days)
     tracks = ground_tracks(orbits, time_grid(t0, t1, step))
     places = [(z, landing_zone(z).site, "s", "tab:blue") for z in zones] + [(s, parse_site(s), "^", "black")
@@ -137,7 +142,7 @@ def _geojson(tracks, places) -> dict:
 @click.option("--site", required=True, metavar="NAME|LAT,LON[,ALT_M]", help="The observing site.")
 @click.option("--start", required=True, type=UTCTime(), help="Start (UTC).")
 @span_options(days=1.0)
-@click.option("--min-el", type=click.FloatRange(-10, 89), default=10.0, show_default=True, metavar="DEG",
+@click.option("--min-el", type=Number(-10, 89), default=10.0, show_default=True, metavar="DEG",
               help="Elevation mask.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @max_age_option
@@ -223,15 +228,16 @@ def _profiles_or_fail(path: str) -> tuple[RendezvousProfile, ...]:
 @click.option("--vehicle", default=None, metavar="MODEL",
               help="A vehicle model (soyuz, progress, shenzhou, crew-dragon, starliner): its ascent, its profiles "
                    "as flown at each date, and the branches its site allows crew vehicles.")
-@click.option("--lead", "lead_s", type=float, default=None, metavar="SECONDS",
+@click.option("--lead", "lead_s", type=Number(*LIMITS[("ascent", "lead_s")]), default=None, metavar="SECONDS",
               help="Launch time relative to the in-plane instant (negative: before). Default: the vehicle's, else 0.")
-@click.option("--ascent", "ascent_s", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+@click.option("--ascent", "ascent_s", type=Number(*LIMITS[("ascent", "ascent_s")]), default=None, metavar="SECONDS",
               help="Launch to orbit insertion. Default: the vehicle's, else 530.")
-@click.option("--insertion-arc", type=float, default=None, metavar="DEG",
+@click.option("--insertion-arc", type=Number(*LIMITS[("ascent", "insertion_arc_deg")]), default=None, metavar="DEG",
               help="Downrange angle of insertion along the target plane. Default: the vehicle's, else 15.")
-@click.option("--insertion-alt", type=click.FloatRange(min=100), default=None, metavar="KM",
+@click.option("--insertion-alt", type=Number(*LIMITS[("ascent", "insertion_alt_km")]), default=None, metavar="KM",
               help="Insertion orbit altitude (for phasing). Default: the vehicle's, else 200.")
-@click.option("--plane-tolerance", type=click.FloatRange(min=0), default=0.0, show_default=True, metavar="DEG",
+@click.option("--plane-tolerance", type=Number(*LIMITS[("ascent", "plane_tolerance_deg")]), default=0.0,
+              show_default=True, metavar="DEG",
               help="How far out of the target plane the site may be at launch; the launch slides within it "
                    "to the time nearest the in-plane instant that gives the fastest profile.")
 @click.option("--profiles", "profiles_file", type=click.Path(exists=True, dir_okay=False), default=None,
@@ -294,11 +300,11 @@ def windows_command(site, target, start, hours, days, stop, vehicle, lead_s, asc
 @click.argument("b")
 @click.option("--start", required=True, type=UTCTime(), help="Start (UTC).")
 @span_options(days=365.0)
-@click.option("--step", "step_s", type=click.FloatRange(min=3600.0), default=86400.0, show_default=True,
+@click.option("--step", "step_s", type=Number(3600.0, CENTURY_DAYS * DAY_S), default=86400.0, show_default=True,
               metavar="SECONDS", help="Sampling step (seconds, as for every command).")
 @click.option("--out", "-o", "out", type=click.Path(dir_okay=False), default=None, help="Save a plot (.png).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--max-age", "max_age_days", type=click.FloatRange(min=0), default=None, metavar="DAYS",
+@click.option("--max-age", "max_age_days", type=Number(0, CENTURY_DAYS), default=None, metavar="DAYS",
               help="Refuse instants further than this from every element set (default: no limit; a year of "
                    "planes spans the gaps in a sparse history).")
 @elements_option
@@ -311,6 +317,7 @@ def planes_command(a, b, start, hours, days, stop, step_s, out, as_json, max_age
     Example: orbops planes ISS CSS --start 2025-11-01 --days 365
     """
     t0, t1 = span_ns(start, hours, days, stop, default_days=365.0)
+    refuse_input_as_output(out, elements)
     orbits = load_orbits(elements, [a, b], (t0, t1), max_age_days)
     if orbits.norad_ids[0] == orbits.norad_ids[1]:
         raise click.BadParameter(f"{a} and {b} are the same object ({orbits.norad_ids[0]}): give two orbits",

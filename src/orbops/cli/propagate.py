@@ -14,7 +14,8 @@ from ..propagation.backends import BACKENDS
 from ..propagation.stream import DEFAULT_CHUNK_SAMPLES
 from ..timescales import Times, format_utc
 from .app import cli
-from .common import UTCTime, load_elements, pick_objects, report_failures
+from .common import (CENTURY_DAYS, DAY_S, Number, UTCTime, load_elements, pick_objects, refuse_input_as_output,
+                     report_failures)
 from .render import Progress
 
 FRAME_COLUMNS = {"teme": ["x_km", "y_km", "z_km", "vx_km_s", "vy_km_s", "vz_km_s"],
@@ -26,7 +27,7 @@ FRAME_COLUMNS = {"teme": ["x_km", "y_km", "z_km", "vx_km_s", "vy_km_s", "vz_km_s
 @click.argument("elements", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--start", required=True, type=UTCTime(), help="First instant (UTC).")
 @click.option("--stop", required=True, type=UTCTime(), help="Last instant (UTC, included when on the grid).")
-@click.option("--step", required=True, type=click.FloatRange(min=0.001), metavar="SECONDS",
+@click.option("--step", required=True, type=Number(0.001, CENTURY_DAYS * DAY_S), metavar="SECONDS",
               help="Time step in seconds.")
 @click.option("--frame", type=click.Choice(FRAMES), default="teme", show_default=True,
               help="teme (SGP4's frame), itrs (Earth-fixed) or geodetic (WGS-84 lat/lon/alt).")
@@ -58,6 +59,7 @@ def propagate_command(elements, start, stop, step, frame, objects, out, fmt, bac
                --step 60 --frame geodetic -o css.parquet
     """
     fmt = state_format_of(out, fmt)
+    refuse_input_as_output(out, elements)
     catalog = pick_objects(load_elements(elements), objects, start)
     times = Times.span(start, stop, step)
     get_backend(backend)  # fail early on a backend that cannot run

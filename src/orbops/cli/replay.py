@@ -13,7 +13,7 @@ from ..ops.vehicles import vehicle_models
 from ..outputs.replay_report import signed_minutes, summary_rows, write_replay_report
 from ..timescales import to_ns
 from .app import cli
-from .common import UTCTime, default_element_paths, elements_option, load_elements
+from .common import CENTURY_DAYS, Number, UTCTime, default_element_paths, elements_option, load_elements
 from .render import Progress, print_json, print_table, stdout_console
 
 
@@ -31,7 +31,7 @@ from .render import Progress, print_json, print_table, stdout_console
                    "Default: orbops' own (data/flights.csv).")
 @click.option("--pick", type=click.Choice(["before", "nearest"]), default="before", show_default=True,
               help="Station set: the latest before each event (a prediction) or the nearest (a reconstruction).")
-@click.option("--fresh-days", type=click.FloatRange(min=0), default=FRESH_DAYS, show_default=True, metavar="DAYS",
+@click.option("--fresh-days", type=Number(0, CENTURY_DAYS), default=FRESH_DAYS, show_default=True, metavar="DAYS",
               help="The summary's targets count flights whose station set is at most this much older.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per flight, and the summary.")
 @click.option("--out", "-o", "out", type=click.Path(dir_okay=False), default=None,

@@ -12,7 +12,8 @@ from ..geometry import Orbits
 from ..rescue import BLOCKERS, HORIZON_DAYS, RESCUE_STAY_S, Adapter, read_fleet, rescue_calendar
 from ..timescales import NS_PER_DAY, format_utc, to_ns
 from .app import cli, warn
-from .common import UTCTime, check_coverage, default_element_paths, elements_option, load_elements, max_age_option
+from .common import (Number, UTCTime, check_coverage, default_element_paths, elements_option, load_elements,
+                     max_age_option)
 from .render import Progress, print_json, print_table, stdout_console
 
 _SUFFIXES = (".html", ".png", ".csv")
@@ -34,7 +35,7 @@ def _adapter(ctx, param, values):
               help="Days of the calendar from --start [default: 30].")
 @click.option("--crew", type=click.IntRange(1, 20), default=3, show_default=True, metavar="N",
               help="Crew left without a seat home.")
-@click.option("--horizon", "horizon_days", type=click.FloatRange(0, 366, min_open=True), default=HORIZON_DAYS,
+@click.option("--horizon", "horizon_days", type=Number(0, 366, min_open=True), default=HORIZON_DAYS,
               show_default=True, metavar="DAYS", help="How long after the emergency a rescue may launch.")
 @click.option("--vehicle", "vehicles", multiple=True, metavar="ID",
               help="Only this rescue vehicle (repeatable; see --fleet). Default: every one of the catalogue.")
@@ -45,7 +46,7 @@ def _adapter(ctx, param, values):
 @click.option("--fleet", "fleets", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="FILE",
               help="A TOML file of more vehicles and stations, laid out as orbops/data/fleet.toml "
                    "(repeatable; the same id replaces the shipped one).")
-@click.option("--stay-hours", type=click.FloatRange(0, 720), default=RESCUE_STAY_S / 3600, show_default=True,
+@click.option("--stay-hours", type=Number(0, 720), default=RESCUE_STAY_S / 3600, show_default=True,
               metavar="HOURS", help="Time docked before the rescue ship brings the crew home.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (options, reasons, assumptions).")
 @click.option("--out", "-o", "out", type=click.Path(dir_okay=False), default=None,

@@ -14,7 +14,7 @@ from ..outputs.rundir import write_run_dir
 from ..scenarios import load_scenario
 from ..sim import Planner, run_scenario
 from .app import EXIT_INVALID, Invalid, cli, error, warn
-from .common import UTCTime
+from .common import Number, UTCTime
 from .render import Progress, print_json, print_table
 
 
@@ -154,7 +154,7 @@ def export_group():
 @click.option("--variant", default=None, metavar="ID", help="The variant to export (default: the first).")
 @click.option("--start", type=UTCTime(), default=None, help="Export from (UTC).")
 @click.option("--stop", type=UTCTime(), default=None, help="Export until (UTC).")
-@click.option("--step", type=click.FloatRange(min=1.0, max=600.0), default=60.0, show_default=True, metavar="SECONDS",
+@click.option("--step", type=Number(1.0, 600.0), default=60.0, show_default=True, metavar="SECONDS",
               help="Sample spacing of the positions.")
 def export_czml_command(run_dir, out, variant, start, stop, step):
     """A CZML scene (CesiumJS) of RUN_DIR: each station and every vehicle as time-tagged

@@ -7,6 +7,7 @@ by ``orbops.scenarios``; the simulation (``orbops.sim``) plays it out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,6 +36,7 @@ __all__ = [
     "Scenario",
     "CONTINGENCY_KINDS",
     "RESCUE_ANY",
+    "file_slug",
 ]
 
 
@@ -224,6 +226,13 @@ CONTINGENCY_KINDS = ("launcher_grounded", "pad_outage", "vehicle_damage", "launc
 
 RESCUE_ANY = "any_compatible"
 """A contingency's ``rescue``: the standby ship of the station that docks first."""
+
+
+def file_slug(text: str) -> str:
+    """The file-name form of an id (lowercase letters and digits, runs of anything else one ``-``): the
+    report names its plots by the variant's and the station's (``report-<variant>-<station>-crew.png``), so
+    ids of one kind must not share a slug."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from ..errors import OrbopsError
+
 __all__ = ["atomic_path", "atomic_write_text", "atomic_dir", "remove_stale"]
 
 
@@ -74,9 +76,14 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     removed by the next write of ``path``.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_parent(target)
+    if target.is_dir():
+        raise OrbopsError(f"{target} is a directory")
     remove_stale(target.parent, target.name)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:  # named by the file asked for, not the temporary one
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -84,10 +91,26 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         os.chmod(tmp_path, FILE_MODE)
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp_path, target)
+        try:
+            os.replace(tmp_path, target)
+        except OSError as exc:
+            if target.is_dir():
+                raise OrbopsError(f"{target} is a directory") from None
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
         _fsync_dir(target.parent)
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+def _make_parent(target: Path) -> None:
+    """Create the folder ``target`` goes in; a file where a folder should be is named as such."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        for folder in (target.parent, *target.parent.parents):
+            if folder.exists() and not folder.is_dir():
+                raise OrbopsError(f"{folder} is not a directory") from None
+        raise
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
@@ -101,7 +124,7 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     """A temporary directory beside ``path``, filled in the block and then swapped in for ``path`` as a whole
     (the old directory, if any, is removed). On an exception ``path`` is untouched."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_parent(target)
     remove_stale(target.parent, target.name)
     staged = target.parent / f".{target.name}.{os.getpid()}.part"
     shutil.rmtree(staged, ignore_errors=True)

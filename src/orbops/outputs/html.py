@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 import html
 import io
-import os
-import re
 from pathlib import Path
 
+from ..ops import file_slug
+from .atomic import atomic_path
 from .plots import plt
 
 __all__ = ["CSS", "Images", "escape", "slug", "table"]
@@ -34,8 +34,8 @@ def escape(text) -> str:
 
 
 def slug(text: str) -> str:
-    """A file-name-safe form of ``text``."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+    """A file-name-safe form of ``text`` (:func:`orbops.ops.file_slug`, which the scenario check uses too)."""
+    return file_slug(text)
 
 
 def _figure_png(fig) -> bytes:
@@ -46,7 +46,8 @@ def _figure_png(fig) -> bytes:
 
 
 class Images:
-    """Plots saved beside the report (atomically) and embedded in it."""
+    """Plots saved beside the report (atomically) and embedded in it. Each gets its own file: a name already
+    taken by an earlier plot of the same build (ids whose slugs meet) gets a ``-2``, ``-3``... suffix."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
@@ -54,13 +55,22 @@ class Images:
 
     def add(self, fig, name: str, alt: str) -> str:
         data = _figure_png(fig)
-        path = self.out / name
-        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        name = self._unique(name)
+        with atomic_path(self.out / name) as tmp:
+            tmp.write_bytes(data)
         self.files.append(name)
         return (f'<img src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}" alt="{escape(alt)}" '
                 f'title="{escape(name)}">')
+
+
+    def _unique(self, name: str) -> str:
+        stem, dot, suffix = name.rpartition(".")
+        taken = {f.lower() for f in self.files}  # case-insensitive file systems too
+        k = 1
+        while name.lower() in taken:
+            k += 1
+            name = f"{stem}-{k}{dot}{suffix}"
+        return name
 
 
 def table(header, rows, numeric=()) -> str:

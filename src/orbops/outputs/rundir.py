@@ -34,7 +34,8 @@ from ..errors import OrbopsError, ScenarioError
 from ..ops import Scenario
 from ..scenarios import load_scenario
 from ..sim import TIMELINE_FIELDS, RunRecord
-from ..timescales import format_utc
+from ..sim.record import RunRecordError
+from ..timescales import format_utc, to_ns
 from ..version import __version__
 from .atomic import atomic_dir
 
@@ -162,6 +163,7 @@ def read_run_dir(path: str | Path) -> RunDir:
         version = run.get("orbops_version", "?") if isinstance(run, dict) else "?"
         raise OrbopsError(f"{path / 'run.json'}: made by an earlier orbops ({version}) or not a run description: "
                           "run the scenario again")
+    _check_run(path / "run.json", run)
     scenario_file = path / "scenario.toml"
     if hashlib.sha256(scenario_file.read_bytes()).hexdigest() != run.get("scenario_sha256"):
         raise OrbopsError(f"{scenario_file} was changed after the run (SHA-256 differs from run.json)")
@@ -183,10 +185,76 @@ def read_run_dir(path: str | Path) -> RunDir:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise OrbopsError(f"{path / 'record.json'}: format {found!r}, expected {RECORD_FORMAT!r}")
     try:
-        records = [RunRecord.from_dict(d) for d in data["variants"]]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise OrbopsError(f"{path / 'record.json'}: not a run record ({type(exc).__name__}: {exc})") from None
+        records = _records(data, scenario)
+    except RunRecordError as exc:
+        raise OrbopsError(f"{path / 'record.json'}: {exc}") from None
     return RunDir(path, run, scenario, records)
+
+
+def _check_run(where: Path, run: dict) -> None:
+    """The values of ``run.json`` the readers use: its inputs, seed, version and scenario file."""
+    def bad(key: str, expected: str):
+        raise OrbopsError(f"{where}: {key}: expected {expected}, got {run.get(key)!r:.60}")
+    for key in ("orbops_version", "scenario_file", "scenario_sha256"):
+        if not isinstance(run.get(key), str):
+            bad(key, "a string")
+    if not isinstance(run.get("seed"), int) or isinstance(run.get("seed"), bool):
+        bad("seed", "an integer")
+    for k, entry in enumerate(run["inputs"]):
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("path", "copy", "sha256")):
+            raise OrbopsError(f"{where}: inputs[{k}]: expected an object with path, copy and sha256 (strings)")
+
+
+def _records(data: dict, scenario: Scenario) -> list[RunRecord]:
+    """The run records of ``record.json``'s data, checked value by value and against the scenario they ran
+    (its start and end, stations, vehicles, missions and vehicle classes); raises :class:`RunRecordError`."""
+    variants = data.get("variants")
+    if not isinstance(variants, list) or not variants:
+        raise RunRecordError("variants", "expected a non-empty list of run records, got "
+                             + (f"{len(variants)} records" if isinstance(variants, list) else repr(variants)[:60]))
+    records, seen = [], {}
+    epoch = int(to_ns(scenario.start))
+    end_s = (int(to_ns(scenario.end)) - epoch) / 1e9
+    stations = {s.id for s in scenario.stations}
+    serials = {v.serial for v in scenario.vehicles}
+    missions = {m.id for m in scenario.missions}
+    classes = {c.id for c in scenario.vehicle_classes}
+    for k, d in enumerate(variants):
+        where = f"variants[{k}]"
+        r = RunRecord.from_dict(d, where)
+        if r.variant_id in seen:
+            raise RunRecordError(f"{where}.variant_id", f"{r.variant_id!r} again (also {seen[r.variant_id]})")
+        seen[r.variant_id] = where
+        if r.epoch_ns != epoch:
+            raise RunRecordError(f"{where}.epoch_ns", f"{r.epoch_ns} is not the scenario's start "
+                                                      f"{format_utc(scenario.start)}")
+        if abs(r.end_s - end_s) > 1e-3:
+            raise RunRecordError(f"{where}.end_s", f"{r.end_s!r} s is not the scenario's length ({end_s:g} s)")
+        if set(r.station_names) != stations:
+            raise RunRecordError(f"{where}.station_names", f"stations {', '.join(sorted(r.station_names))}; the "
+                                                           f"scenario has {', '.join(sorted(stations))}")
+        _known(f"{where}.vehicles", r.vehicles, serials, "vehicle")
+        _known(f"{where}.missions", r.missions, missions, "mission")
+        for j, e in enumerate(r.events):
+            if e.vehicle and e.vehicle not in serials:
+                raise RunRecordError(f"{where}.events[{j}][6]", f"no vehicle {e.vehicle!r} in the scenario")
+            if e.station and e.station not in stations:
+                raise RunRecordError(f"{where}.events[{j}][4]", f"no station {e.station!r} in the scenario")
+        for key in ("windows_used", "windows_considered"):
+            for j, w in enumerate(getattr(r, key)):
+                if w.vehicle_class not in classes:
+                    raise RunRecordError(f"{where}.{key}[{j}].vehicle_class",
+                                         f"no vehicle class {w.vehicle_class!r} in the scenario")
+                if w.mission not in missions:
+                    raise RunRecordError(f"{where}.{key}[{j}].mission", f"no mission {w.mission!r} in the scenario")
+        records.append(r)
+    return records
+
+
+def _known(where: str, keys, known: set, kind: str) -> None:
+    for key in keys:
+        if key not in known:
+            raise RunRecordError(f"{where}.{key}", f"no {kind} {key!r} in the scenario")
 
 
 def _json(path: Path):

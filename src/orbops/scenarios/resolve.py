@@ -23,7 +23,7 @@ from ..elements import ELEMENT_FILE_SUFFIXES, Catalog, elements_digest, load_cat
 from ..errors import ElementsError, OrbopsError, UnknownObjectError
 from ..frames import Site
 from ..geometry import LandingZone, LaunchSite, RendezvousProfile, landing_zones, launch_sites
-from ..ops import RESCUE_ANY, SourceFile, Port
+from ..ops import RESCUE_ANY, SourceFile, Port, file_slug
 from ..ops.vehicles import VehicleModel, parse_profiles, read_profiles, vehicle_models
 from ..timescales import NS_PER_DAY, format_utc
 from .parse import Entry, Parsed
@@ -81,6 +81,19 @@ class _Resolver:
         self.r.by_id[name] = seen
         return seen
 
+    def distinct_slugs(self, ids: Mapping[str, str], kind: str) -> None:
+        """Ids (key path -> id) of one kind must not share a file-name slug: the report names its plots by
+        them, so one would overwrite the other's."""
+        seen: dict[str, tuple[str, str]] = {}
+        for p, value in ids.items():
+            key = file_slug(value)
+            if key in seen and seen[key][1] != value:
+                other, first = seen[key]
+                self.fail(f"{p}.id", f"{kind} {value!r} gives the same file names as {other} ({first!r}): "
+                          f"both are {key!r} in the report's plots (report-{key}-...png); choose ids that differ "
+                          "in their letters or digits")
+            seen.setdefault(key, (p, value))
+
     def ref(self, path: str, value, table: Mapping, kind: str) -> bool:
         if value is None:
             return False
@@ -134,6 +147,7 @@ class _Resolver:
             self.fail("scenario.end", f"{format_utc(end)} is not after the start {format_utc(start)}")
         self.elements()
         stations = self.ids("stations", "id", "station")
+        self.distinct_slugs({p: sid for sid, (p, _) in stations.items()}, "station")
         inclinations = {sid: self.station(p, e) for sid, (p, e) in stations.items()}
         launchers = self.ids("launchers", "id", "launcher")
         spaceports = self.ids("spaceports", "id", "spaceport")
@@ -413,7 +427,10 @@ class _Resolver:
             if site is not None and inc is not None and not candidate:
                 self.reach(f"{p}.vehicle", site, inc, e["station"])
         self.crew_refs(p, e["crew"], vc)
-        if e["relieves"] is not None and e["relieves"] not in self.relievable():
+        if e["relieves"] is not None and e["relieves"] == e["id"]:
+            self.fail(f"{p}.relieves", f"{e['id']} cannot relieve itself: expected the mission whose crew it "
+                      "takes over from")
+        elif e["relieves"] is not None and e["relieves"] not in self.relievable():
             self.fail(f"{p}.relieves", f"unknown mission {e['relieves']!r}: expected a mission id or a "
                       "docked_at_start mission")
         for key in ("net", "launch_date", "landing_date"):
@@ -536,6 +553,7 @@ class _Resolver:
             if vid in seen:
                 self.fail(f"{p}.id", f"duplicate variant {vid!r} (also {seen[vid]})")
             seen.setdefault(vid, p)
+        self.distinct_slugs({p: vid for vid, p in seen.items()}, "variant")
 
     def uncertainty(self) -> None:
         by = self.r.by_id

@@ -80,7 +80,8 @@ TABLES: dict[str, dict[str, Field]] = {
     },
     "policy": POLICY,
     "stations": {
-        "id": Field("str", **REQ), "name": Field("str", default=""), "object": Field("str", **REQ),
+        "id": Field("str", **REQ), "name": Field("str", default=""),
+        "object": Field("str", **REQ, help="a NORAD id, name or alias (ISS, CSS)"),
         "crew_capacity": Field("int", **REQ, minimum=1), "ports": Field("list[table]", **REQ),
     },
     "ports": {
@@ -285,6 +286,10 @@ class Checker:
             ok = isinstance(raw, list) and all(isinstance(x, dict) for x in raw)
         if not ok:
             self.fail(path, f"{_describe(raw)} is not {_TYPE_NAMES[kind]}")
+            return None
+        if kind == "str" and field.required and not value.strip():
+            self.fail(path, f"{value!r} is empty: expected {_TYPE_NAMES[kind]} with something in it"
+                      + (f" ({field.help})" if field.help else ""))
             return None
         if field.choices and value not in field.choices:
             self.fail(path, f"{value!r} is not one of {', '.join(map(repr, field.choices))}")
