@@ -34,7 +34,7 @@ from ..errors import OrbopsError, ScenarioError
 from ..ops import Scenario
 from ..scenarios import load_scenario
 from ..sim import TIMELINE_FIELDS, RunRecord
-from ..sim.record import RunRecordError
+from ..sim.record_read import RunRecordError
 from ..timescales import format_utc, to_ns
 from ..version import __version__
 from .atomic import atomic_dir
