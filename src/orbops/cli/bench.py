@@ -1,4 +1,5 @@
-"""``orbops bench``: propagation throughput against the sgp4 library and skyfield, same run."""
+"""``orbops bench``: propagation throughput and accuracy against the sgp4 library, astroz, heyoka and skyfield,
+same run."""
 
 from __future__ import annotations
 
@@ -10,24 +11,28 @@ import click
 
 from ..elements import load_catalog
 from ..errors import OrbopsError
-from ..propagation.benchmark import DEFAULT_BATCHES, METHODS, benchmark_batches, scaling
+from ..propagation.benchmark import DEFAULT_BATCHES, KINDS, METHODS, available_methods, benchmark_batches, scaling
 from .app import cli
 from .common import bundled_elements
 from .render import print_json, print_table
 
 DEFAULT_CATALOG = "catalog-gpredict-20180122.tle"  # among the element sets that come with orbops
+PEER_STYLE = {"astroz": ("tab:purple", "D", "astroz SatrecArray"),
+              "heyoka": ("tab:orange", "P", "heyoka sgp4_propagator")}
 
 
-@cli.command("bench", short_help="Measure propagation throughput against the sgp4 library and skyfield.")
+@cli.command("bench", short_help="Measure propagation throughput against the sgp4 library and its peers.")
 @click.option("--sats", type=click.IntRange(min=1), default=None,
               help="Only this many satellites (with --steps); default: the standard batches "
-                   + ", ".join(f"{a} x {b}" for a, b in DEFAULT_BATCHES) + ".")
+                   + ", ".join(f"{k} {a or 'all'} x {b}" for k, a, b in DEFAULT_BATCHES) + ".")
 @click.option("--steps", type=click.IntRange(min=1), default=1440, show_default=True,
               help="Times per satellite with --sats (60 s apart).")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(["leo", "mixed"]),
-              help="Catalog: near-earth only, or the real mix of near-earth and deep space. Default: both.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
+              help="With --sats: near-earth sets only, the real mix of near-earth and deep space, or deep space "
+                   "only (repeatable). Default: leo and mixed.")
 @click.option("--method", "methods", multiple=True, type=click.Choice(METHODS),
-              help="Methods to measure (repeatable). Default: all.")
+              help="Methods to measure (repeatable). Default: all; astroz and heyoka need pip install -e '.[bench]' "
+                   "(skipped with a note when absent).")
 @click.option("--repeats", type=click.IntRange(min=1), default=3, show_default=True,
               help="Interleaved rounds; medians are reported.")
 @click.option("--elements", type=click.Path(exists=True, dir_okay=False), default=None,
@@ -39,9 +44,11 @@ DEFAULT_CATALOG = "catalog-gpredict-20180122.tle"  # among the element sets that
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def bench_command(sats, steps, kinds, methods, repeats, elements, plot, skyfield_all, as_json):
     """Throughput in evaluations per second (one satellite at one time, TEME position and velocity)
-    for each orbops backend and for the sgp4 library's SatrecArray and a skyfield loop, measured in
-    the same run, from UTC datetime64 times (conversion included). Ratios are against SatrecArray,
-    per round; peak memory is what the call allocated (tracemalloc).
+    for each orbops backend, the sgp4 library's SatrecArray, astroz's SatrecArray, heyoka's SGP4
+    propagator and a skyfield loop, measured in the same interleaved rounds, from UTC datetime64 times
+    (conversion included). Ratios are against SatrecArray, per round (median, and the range over
+    rounds); "max dr" is the largest position difference from the sgp4 library over the samples both
+    propagate successfully; peak memory is what the call allocated (tracemalloc).
 
     \b
     Example: orbops bench --sats 1000 --steps 1440 --method numba --method sgp4
@@ -50,11 +57,11 @@ def bench_command(sats, steps, kinds, methods, repeats, elements, plot, skyfield
     if not os.path.exists(path):
         raise OrbopsError(f"catalog {path} not found: run from the repository root or pass --elements FILE")
     catalog = load_catalog(path).latest()
-    batches = [(sats, steps)] if sats else list(DEFAULT_BATCHES)
     kinds = kinds or ("leo", "mixed")
+    batches = [(k, sats, steps) for k in kinds] if sats else list(DEFAULT_BATCHES)
     methods = methods or METHODS
-    note = (lambda msg: click.echo(f"  {msg}", err=True)) if not as_json else None
-    results = benchmark_batches(catalog, batches, kinds=kinds, methods=methods, repeats=repeats,
+    note = (lambda msg: click.echo(f"  {msg}", err=True))
+    results = benchmark_batches(catalog, batches, methods=methods, repeats=repeats,
                                 skyfield_all=skyfield_all, progress=note)
     curve = []
     if plot:
@@ -63,14 +70,23 @@ def bench_command(sats, steps, kinds, methods, repeats, elements, plot, skyfield
 
         fig, ax = new_figure()
         plot_throughput(ax, curve)
+        for line in ax.get_lines():  # the peers, each its own style (the plot module knows orbops' and sgp4's)
+            style = PEER_STYLE.get(line.get_label())
+            if style:
+                line.set_color(style[0])
+                line.set_marker(style[1])
+                line.set_label(style[2])
+        ax.legend()
         save_figure(fig, plot)
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if as_json:
         print_json({"cpu_count": os.cpu_count(), "peak_rss_mb": peak_rss_mb,
+                    "skipped": available_methods(methods)[1],
                     "results": [m.as_dict() for m in results], "scaling": [m.as_dict() for m in curve]})
         return
-    print_table(["catalog", "batch", "method", "M evals/s", "x SatrecArray", "peak MB"],
+    print_table(["catalog", "batch", "method", "M evals/s", "x SatrecArray", "(rounds)", "max dr (m)", "peak MB"],
                 ([m.kind, f"{m.n_sat} x {m.n_time}", m.method, f"{m.evals_per_s / 1e6:.2f}",
-                  f"{m.ratio_to_satrecarray:.2f}", f"{m.peak_mb:.0f}"] for m in results),
-                right=[False, True, False, True, True, True])
+                  f"{m.ratio_to_satrecarray:.2f}", "{:.2f}-{:.2f}".format(*m.ratio_range),
+                  "" if m.max_dr_m is None else f"{m.max_dr_m:.3g}", f"{m.peak_mb:.0f}"] for m in results),
+                right=[False, True, False, True, True, True, True, True])
     click.echo(f"{os.cpu_count()} CPUs; process peak RSS {peak_rss_mb:.0f} MB" + (f"; plot: {plot}" if plot else ""))

@@ -67,8 +67,12 @@ class Propagator:
     def __len__(self) -> int:
         return len(self.catalog)
 
-    def states(self, times, sets=None) -> States:
-        """TEME states ``(n, n_time, 3)`` of the sets ``sets`` (default: all) at ``times``."""
+    def states(self, times, sets=None, out=None) -> States:
+        """TEME states ``(n, n_time, 3)`` of the sets ``sets`` (default: all) at ``times``.
+
+        ``out``: optional ``(r, v, codes)`` buffers to fill (float64 ``(n, n_time, 3)`` twice and uint8
+        ``(n, n_time)``, C-contiguous), e.g. reused from call to call; the returned States holds them.
+        """
         sets = np.arange(len(self.catalog)) if sets is None else np.asarray(sets, dtype=np.int64)
         t_ns = as_time_ns(times, len(sets))
         rows = t_ns[None, :] if t_ns.ndim == 1 else t_ns  # (1 or n, n_time)
@@ -82,9 +86,19 @@ class Propagator:
         t_rows = np.arange(len(sets)) if t_ns.ndim == 2 else np.zeros(len(sets), dtype=np.int64)
         req = Request(sets, rows, t_rows)
         n_out, n_time = req.shape
-        r = np.empty((n_out, n_time, 3))
-        v = np.empty((n_out, n_time, 3))
-        codes = np.zeros((n_out, n_time), dtype=np.uint8)
+        if out is None:
+            r = np.empty((n_out, n_time, 3))
+            v = np.empty((n_out, n_time, 3))
+            codes = np.zeros((n_out, n_time), dtype=np.uint8)
+        else:
+            r, v, codes = out
+            for a, shape, dtype in ((r, (n_out, n_time, 3), np.float64), (v, (n_out, n_time, 3), np.float64),
+                                    (codes, (n_out, n_time), np.uint8)):
+                if not (isinstance(a, np.ndarray) and a.shape == shape and a.dtype == dtype
+                        and a.flags.c_contiguous and a.flags.writeable):
+                    raise OrbopsError(f"out buffers must be writeable C-contiguous arrays shaped {shape} "
+                                      f"({np.dtype(dtype).name}): got {getattr(a, 'shape', type(a).__name__)}")
+            codes[...] = 0
         set_codes = self.batch.codes[sets]
         live = np.flatnonzero(set_codes == 0)  # sets that fail at every time are not computed
         if len(live) == n_out and n_time:
@@ -94,7 +108,7 @@ class Propagator:
             rp, vp, cp = np.empty((len(live), n_time, 3)), np.empty((len(live), n_time, 3)), codes[live]
             self.engine.run(self.batch, part, rp, vp, cp)
             r[live], v[live], codes[live] = rp, vp, cp
-        settle(r, v, codes, set_codes, nat)
+        settle(r, v, codes, set_codes, nat, checked=getattr(self.engine, "checks_finite", False))
         return States(r_km=r, v_km_s=v, codes=codes, times=t_ns.astype("datetime64[ns]"),
                       norad_ids=self.catalog.norad_id[sets], names=self.catalog.name[sets],
                       backend=self.engine.name)

@@ -86,15 +86,27 @@ class Request:
         return self.t_ns[self.t_rows[k]]
 
 
-def settle(r: np.ndarray, v: np.ndarray, codes: np.ndarray, set_codes: np.ndarray, bad_time: np.ndarray) -> None:
+def settle(r: np.ndarray, v: np.ndarray, codes: np.ndarray, set_codes: np.ndarray, bad_time: np.ndarray,
+           checked: bool = False) -> None:
     """Final codes, in place: a set's own code (``set_codes`` ``(n_out,)``) at every time, else 8
     where ``bad_time`` (broadcast to ``codes``), else the backend's; code 0 only with a finite state (7
-    otherwise, also for components so large that their sum overflows). Failed samples get NaN state rows."""
+    otherwise, also for components so large that their sum overflows). Failed samples get NaN state rows.
+
+    ``checked``: the backend has already applied the finiteness rule (and NaN rows) to what it computed."""
     if np.any(bad_time):
-        codes[np.broadcast_to(bad_time, codes.shape)] = INVALID_TIME
+        mask = np.broadcast_to(bad_time, codes.shape)
+        codes[mask] = INVALID_TIME
+        if checked:
+            r[mask] = np.nan
+            v[mask] = np.nan
     fails = set_codes != 0
     if np.any(fails):
         codes[fails] = set_codes[fails, None]
+        if checked:
+            r[fails] = np.nan
+            v[fails] = np.nan
+    if checked:  # the backend's own failures already have NaN rows
+        return
     with np.errstate(over="ignore", invalid="ignore"):  # a sum is finite only if every component is
         total = r[..., 0] + r[..., 1]
         total += r[..., 2]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
+import numpy as np
+
 from ..timescales import Times
-from .api import as_catalog, as_time_ns, propagate
+from .api import Propagator, as_catalog, as_time_ns
 from .states import States
 
 __all__ = ["Chunk", "chunk_slices", "stream"]
@@ -53,8 +55,9 @@ def stream(elements, times, *, backend: str = "auto",
     span; each chunk is computed on all cores by the backend, and the chunks
     together equal one :func:`propagate` call.
     """
-    catalog = as_catalog(elements)
-    ns = as_time_ns(times, len(catalog))
-    for sats, cols in chunk_slices(len(catalog), ns.shape[-1], chunk_samples):
+    prop = Propagator(as_catalog(elements), backend=backend)  # constants computed once, not per chunk
+    ns = as_time_ns(times, len(prop))
+    for sats, cols in chunk_slices(len(prop), ns.shape[-1], chunk_samples):
         part = ns[sats, cols] if ns.ndim == 2 else ns[cols]
-        yield Chunk(sats, cols, propagate(catalog[sats], Times._from_ns(part), backend=backend))
+        idx = np.arange(sats.start, sats.stop)
+        yield Chunk(sats, cols, prop.states(Times._from_ns(part), sets=idx))
