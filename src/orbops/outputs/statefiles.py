@@ -73,14 +73,24 @@ class _TableWriter:
         arrays = [pa.array(np.repeat(self.norad_ids[sats], n_time)),
                   pa.array(t, type=pa.timestamp("ns", tz="UTC"))]
         for c in self.columns:
-            flat = values[c].reshape(-1)
-            missing = np.isnan(flat)  # failed samples are nulls; without any, no validity bitmap at all
-            arrays.append(pa.array(flat, mask=missing) if missing.any() else pa.array(flat))
+            arrays.append(_nullable(pa, values[c].reshape(-1)))
         arrays.append(pa.array(codes.reshape(-1)))
         self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
 
     def close(self) -> None:
         self.writer.close()
+
+
+def _nullable(pa, values: np.ndarray):
+    """A float64 arrow array with NaN as null (failed samples): the validity bitmap packed by numpy, the values
+    shared (``pa.array(mask=...)`` is ten times slower); no bitmap at all when nothing is missing."""
+    flat = np.ascontiguousarray(values, dtype=np.float64)
+    missing = np.isnan(flat)
+    count = int(missing.sum())
+    if count == 0:
+        return pa.array(flat)
+    valid = np.packbits(~missing, bitorder="little")
+    return pa.Array.from_buffers(pa.float64(), len(flat), [pa.py_buffer(valid), pa.py_buffer(flat)], null_count=count)
 
 
 class _NpzWriter:
