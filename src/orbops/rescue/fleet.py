@@ -200,7 +200,8 @@ class _Checker:
                 return None
             return tuple(value)
         if not isinstance(value, kind):
-            self.bad(f"{path}.{key}", f"{value!r} is not {'true/false' if kind is bool else 'a ' + kind.__name__}")
+            words = {bool: "true or false", str: "a string", list: "a list"}.get(kind, f"a {kind.__name__}")
+            self.bad(f"{path}.{key}", f"{value!r} is not {words}")
             return None
         return value
 
