@@ -47,6 +47,8 @@ def assumptions_note(result) -> str:
                      + (" (* ASSUMPTION)" if any(v.endswith("*") for v in ready.values()) else "") + ".")
     parts += [f"What-if: {a}." for a in adapters]
     return "\n".join([" ".join(parts), ASSUMPTIONS_POINTER]) if parts else ASSUMPTIONS_POINTER
+
+
 _BLOCKED_FACE, _HATCH_COLOR = "#eeeeee", "#666666"
 _SEGMENTS = (("readiness (call-up to ready)", "#9ecae1"), ("waiting for a launch window", "#fdd0a2"),
              ("rendezvous (launch to docking)", "#d94801"), ("docked, then home (docking to landing)", "#41ab5d"))
