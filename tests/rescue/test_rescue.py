@@ -251,3 +251,28 @@ def test_an_answer_far_from_every_element_set_carries_a_note(css):
     assert o.elements_age_days == pytest.approx((to_ns("2025-11-29T00:00Z") - o.launch_ns) / NS_PER_DAY, abs=1.0)
     assert len(a.notes) == 1 and "more than 5 days from the station's nearest element set" in a.notes[0]
     assert rescue_options("css", "2025-11-05T00:00Z", css, vehicles=["shenzhou"], max_age_days=10).notes == ()
+
+
+def test_service_sites_and_ports_are_those_of_the_launch_and_docking_days(iss, css):
+    """A call-up on 20 Sep 2019 launches after Gagarin's Start closed (25 Sep) and before Site 31's crews
+    (Apr 2020); one on 1 Sep 2024 launches from SLC-40 after Crew-9 opened it (28 Sep); one on 1 Jul 2021
+    docks after Pirs left (26 Jul)."""
+    late = {o.key: o for o in rescue_options("iss", "2019-09-20", iss, max_age_days=90).options}
+    assert late["soyuz@baikonur"].blocker == "service" and "until 2019-09-25" in late["soyuz@baikonur"].reasons[0]
+    assert late["soyuz@baikonur-31"].blocker == "service"
+    sep = {o.key: o for o in rescue_options("iss", "2024-09-01", iss, max_age_days=90).options}
+    slc40 = sep["crew-dragon@ccsfs-40"]
+    assert slc40.feasible and slc40.launch_ns >= to_ns("2024-09-28")
+    pirs = {o.key: o for o in rescue_options("iss", "2021-07-01", iss, max_age_days=90).options}["soyuz@baikonur-31"]
+    assert pirs.feasible and pirs.docking_ns > to_ns("2021-07-27") and pirs.port != "Pirs"
+
+
+def test_a_readiness_era_lasts_to_the_end_of_its_last_day(css):
+    (o,) = rescue_options("css", "2021-06-16T12:00Z", css, vehicles=["shenzhou"], max_age_days=90).options
+    assert o.readiness_days == 60  # the era before the rolling backup, to the end of 16 Jun 2021
+
+
+def test_a_long_stay_still_finds_the_way_home(iss):
+    options = rescue_options("iss", "2024-07-01", iss, horizon_days=35, stay_s=720 * 3600, max_age_days=90).options
+    dragon = {o.key: o for o in options}["crew-dragon@ksc-39a"]
+    assert dragon.feasible and dragon.landing_ns > dragon.docking_ns + 720 * 3600 * 10**9

@@ -3,9 +3,10 @@
 For each rescue vehicle of the catalogue (:mod:`orbops.rescue.fleet`) and each
 of its launch sites, at the emergency instant ``at`` (UTC):
 
-1. in service, enough seats for the stranded crew (the ship flies up uncrewed),
-   a port of the station at that date that takes its docking standard
-   (directly, through an installed adapter, or through an assumed one);
+1. in service from its site when it would launch, enough seats for the
+   stranded crew (the ship flies up uncrewed), a port of the station that
+   takes its docking standard when it would dock (directly, through an
+   installed adapter, or through an assumed one);
 2. the plane: a site whose (geocentric) latitude exceeds the station's
    inclination never passes under its plane, and a range allows only some
    inclinations (Baikonur's 51.6 deg minimum). Either way the launch needs a
@@ -261,8 +262,10 @@ class Reach:
     def landings(self, zone: str) -> list[int]:
         """Landing times (UTC ns, the model's offset applied) over a zone, lit where recovery needs it."""
         if zone not in self._landings:
-            found = landing_opportunities(self.orbits, 0, landing_zones()[zone], self.t0,
-                                          self.t1 + 3 * NS_PER_DAY, daylight_only=self.vehicle.daylight_landing)
+            ret = self.model.min_return_s or self.vehicle.return_s or self.model.return_s or 0.0
+            reach = int((self.vehicle.free_flight_days * 86400.0 + self.stay_s + ret) * 1e9) + 3 * NS_PER_DAY
+            found = landing_opportunities(self.orbits, 0, landing_zones()[zone], self.t0, self.t1 + reach,
+                                          daylight_only=self.vehicle.daylight_landing)
             offset = int(round(self.model.landing_offset_s * 1e9))
             self._landings[zone] = [o.time_ns + offset for o in found]
         return self._landings[zone]
@@ -273,26 +276,22 @@ class Reach:
         base = dict(vehicle=v.id, name=v.name, programme=v.programme, country=v.country, site=self.site_id,
                     site_name=self.launch_site.name, at_ns=at_ns, inclination_deg=self.inclination_deg,
                     site_latitude_deg=self.latitude_deg, dogleg_deg=self.dogleg_deg, dogleg_dv_km_s=self.dogleg_dv)
+        end_ns = at_ns + int(round(horizon_days * NS_PER_DAY))
+        lo, hi, service = self._service_span()
         why: list[tuple[str, str]] = []
-        if not v.in_service(at_ns):
-            since = "" if v.in_service_from_ns is None else f" from {format_utc(v.in_service_from_ns)[:10]}"
-            until = ("" if v.in_service_until_ns is None
-                     else f" until {format_utc(v.in_service_until_ns - NS_PER_DAY + 1)[:10]}")
-            why.append(("service", f"{v.name} flies crews{since}{until}, not on {format_utc(at_ns)[:10]}"))
-        else:
-            ok, span = v.site_in_service(self.site_id, at_ns)
-            if not ok:
-                why.append(("service", f"{v.name} flies crews from {self.launch_site.name}{span}, not on "
-                                       f"{format_utc(at_ns)[:10]}"))
+        if hi is not None and hi < at_ns:
+            why.append(("service", f"{service}, not on {format_utc(at_ns)[:10]}"))
+        elif lo is not None and lo > end_ns:
+            why.append(("service", f"{service}, not within the {horizon_days:g}-day horizon "
+                                   f"(to {format_utc(end_ns)[:10]})"))
         if not self.plane_ok:
             why.append(("plane", f"{self.plane_why}; a dogleg of {self.dogleg_deg:.1f} deg costs about "
                                  f"{self.dogleg_dv:.2f} km/s, beyond the {v.plane_change_dv_km_s:g} km/s the "
                                  f"{v.launcher} and {v.name} can spare"))
-        port, adapter = self._port(at_ns)
-        if port is None:
+        if not any(self._port(t)[0] for t in self._port_dates(at_ns, end_ns)):
             have = ", ".join(sorted({p.standard for p in st.ports_at(at_ns)})) or "none"
-            why.append(("docking", f"no port of {st.name} takes {v.docking} on {format_utc(at_ns)[:10]} "
-                                   f"(its ports: {have}) even with the adapters given"))
+            why.append(("docking", f"no port of {st.name} takes {v.docking} from {format_utc(at_ns)[:10]} to "
+                                   f"{format_utc(end_ns)[:10]} (its ports: {have}) even with the adapters given"))
         if v.seats < self.crew:
             why.append(("seats", f"{v.seats} seats for a crew of {self.crew}"))
         ready = v.readiness_at(at_ns)
@@ -302,23 +301,30 @@ class Reach:
             return RescueOption(**base, feasible=False, blocker=why[0][0], reasons=tuple(w for _, w in why),
                                 readiness_days=None if ready is None else ready.days)
         ready_ns = at_ns + int(round(ready.days * NS_PER_DAY))
-        end_ns = at_ns + int(round(horizon_days * NS_PER_DAY))
-        base.update(readiness_days=ready.days, ready_ns=ready_ns, port=port, adapter=adapter)
+        base.update(readiness_days=ready.days, ready_ns=ready_ns)
+        latest = end_ns if hi is None else min(end_ns, hi)
         ws = self.windows()
-        i = bisect.bisect_left([w.launch_ns for w in ws], ready_ns)
+        i = bisect.bisect_left([w.launch_ns for w in ws], max(ready_ns, lo or ready_ns))
         w = ws[i] if i < len(ws) else None
-        if w is None or w.launch_ns > end_ns:
-            if ready_ns >= end_ns:
-                why_not = (f"ready {ready.days:g} days after the call-up ({format_utc(ready_ns)[:10]}), beyond the "
-                           f"{horizon_days:g}-day horizon")
+        if w is None or w.launch_ns > latest:
+            if hi is not None and hi < end_ns:
+                blocker, why_not = "service", (f"{service}: no launch window from readiness "
+                                               f"({format_utc(ready_ns)[:16]}) to then")
+            elif ready_ns >= end_ns:
+                blocker, why_not = "window", (f"ready {ready.days:g} days after the call-up "
+                                              f"({format_utc(ready_ns)[:10]}), beyond the {horizon_days:g}-day horizon")
             else:
-                why_not = (f"no launch window from {self.launch_site.name} between readiness "
-                           f"({format_utc(ready_ns)[:16]}) and the end of the {horizon_days:g}-day horizon "
-                           f"({format_utc(end_ns)[:10]})")
-            return RescueOption(**dict(base, port=None, adapter=""), feasible=False, blocker="window",
-                                reasons=(why_not,))
+                blocker, why_not = "window", (f"no launch window from {self.launch_site.name} between readiness "
+                                              f"({format_utc(max(ready_ns, lo or ready_ns))[:16]}) and the end of "
+                                              f"the {horizon_days:g}-day horizon ({format_utc(end_ns)[:10]})")
+            return RescueOption(**base, feasible=False, blocker=blocker, reasons=(why_not,))
         age = float(np.abs(self.epochs - w.launch_ns).min()) / NS_PER_DAY
         base.update(launch_ns=w.launch_ns, profile=w.profile, docking_ns=w.docking_ns, window=w, elements_age_days=age)
+        port, adapter = self._port(w.docking_ns)  # the ports of the day it docks
+        if port is None:
+            return RescueOption(**base, feasible=False, blocker="docking", reasons=(
+                f"no port of {st.name} takes {v.docking} when it would dock ({format_utc(w.docking_ns)[:10]})",))
+        base.update(port=port, adapter=adapter)
         flight_days = (w.docking_ns - w.launch_ns) / NS_PER_DAY
         if flight_days > v.free_flight_days:
             return RescueOption(**dict(base, port=None, adapter=""), feasible=False, blocker="endurance", reasons=(
@@ -326,6 +332,27 @@ class Reach:
                 f"{v.free_flight_days:g} days of free flight",))
         landing, zone, note = self._landing(w.docking_ns)
         return RescueOption(**base, feasible=True, landing_ns=landing, landing_zone=zone, landing_note=note)
+
+    def _service_span(self) -> tuple[int | None, int | None, str]:
+        """When the vehicle flies crews from this site (UTC ns, either end open), and that in words."""
+        v = self.vehicle
+        lo, hi = v.in_service_from_ns, v.in_service_until_ns
+        for site, a, b in v.site_dates:
+            if site == self.site_id:
+                lo = a if lo is None else (lo if a is None else max(lo, a))
+                hi = b if hi is None else (hi if b is None else min(hi, b))
+        since = "" if lo is None else f" from {format_utc(lo)[:10]}"
+        until = "" if hi is None else f" until {format_utc(hi - NS_PER_DAY + 1)[:10]}"
+        where = f" from {self.launch_site.name}" if any(s == self.site_id for s, _, _ in v.site_dates) else ""
+        return lo, hi, f"{v.name} flies crews{where}{since}{until}"
+
+    def _port_dates(self, t0_ns: int, t1_ns: int) -> list[int]:
+        """Instants at which the station's set of ports may differ within ``[t0, t1]``: the start and each
+        port's first and last day inside it."""
+        edges = {t0_ns}
+        for p in self.station.ports:
+            edges.update(t for t in (p.from_ns, p.until_ns) if t is not None and t0_ns <= t <= t1_ns)
+        return sorted(edges)
 
     def _port(self, at_ns: int) -> tuple[str | None, str]:
         """The first port taking the ship directly (or through an installed adapter), else through an

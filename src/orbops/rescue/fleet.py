@@ -270,8 +270,9 @@ def _vehicle(c: _Checker, vid: str, d: dict) -> RescueVehicle | None:
                 continue
             c.unknown(e, p, ("days", "from", "until", "note"))
             days = c.get(e, p, "days", float, minimum=0.0)
+            until = c.get(e, p, "until", "utc", None)
             eras.append(Readiness(days or 0.0, c.get(e, p, "from", "utc", None),
-                                  c.get(e, p, "until", "utc", None), c.get(e, p, "note", str, "")))
+                                  None if until is None else until + NS_PER_DAY - 1, c.get(e, p, "note", str, "")))
     vals = dict(
         name=c.get(d, path, "name", str, vid), programme=c.get(d, path, "programme", str, ""),
         country=c.get(d, path, "country", str, ""), seats=c.get(d, path, "seats", int),
