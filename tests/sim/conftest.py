@@ -6,6 +6,7 @@ The tests read the run records: as the engine made them (``runs``) and as read b
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,20 @@ from orbops.sim import Event, Planner, RunRecord, run_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((REPO / "scenarios").glob("*.toml"))
+
+
+def edited_scenario(tmp_path, *edits: tuple[str, str], name: str = "bad.toml", scenario: Path | None = None):
+    """A scenario (the flagship by default) with ``(old, new)`` text edits, written beside a working element
+    path."""
+    tle = Path(os.path.relpath(REPO / "tle", tmp_path)).as_posix()  # element files are named relative
+    scenario = scenario or REPO / "scenarios" / "shenzhou-iss-backup-2011.toml"
+    text = scenario.read_text(encoding="utf-8").replace('"../tle/', '"' + tle + "/")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 class Played:

@@ -12,7 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -112,13 +112,22 @@ def _reap(proc: subprocess.Popen, pids: list[int]) -> None:
     proc.stderr.close()
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
-def test_a_second_writer_is_refused_and_workers_die_with_a_killed_campaign(tmp_path):
-    out = tmp_path / "c"
+@contextmanager
+def _campaign_running(out: Path):
+    """A campaign started into ``out`` with its worker processes: ``(proc, helpers)``; reaped afterwards."""
     proc = _start(out)
     helpers = _descendants(proc.pid)
     try:
         assert len(helpers) >= 2, "no worker processes"
+        yield proc, helpers
+    finally:
+        _reap(proc, helpers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_second_writer_is_refused_and_workers_die_with_a_killed_campaign(tmp_path):
+    out = tmp_path / "c"
+    with _campaign_running(out) as (proc, helpers):
         for extra in ([], ["--resume"]):  # another process, with or without --resume: refused at once
             t0 = time.time()
             other = _cli("campaign", str(SMALL), "--runs", "3000", "--out", str(out), "--workers", "1", *extra)
@@ -130,8 +139,6 @@ def test_a_second_writer_is_refused_and_workers_die_with_a_killed_campaign(tmp_p
         os.kill(proc.pid, signal.SIGKILL)  # the main process only, no clean-up
         left = _gone_within(helpers, 3.0)
         assert not left, f"processes outlived the killed campaign: {left}"
-    finally:
-        _reap(proc, helpers)
     # its lock is stale now: the next campaign takes it over, with a warning naming the dead holder
     from orbops.campaigns import CampaignLock
     notes = []
@@ -147,16 +154,11 @@ def test_a_second_writer_is_refused_and_workers_die_with_a_killed_campaign(tmp_p
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_sigterm_stops_the_campaign_and_its_workers_and_releases_the_lock(tmp_path):
     out = tmp_path / "c"
-    proc = _start(out)
-    helpers = _descendants(proc.pid)
-    try:
-        assert len(helpers) >= 2, "no worker processes"
+    with _campaign_running(out) as (proc, helpers):
         os.kill(proc.pid, signal.SIGTERM)
         left = _gone_within(helpers, 3.0)
         assert not left, f"processes outlived the terminated campaign: {left}"
         _, err = proc.communicate(timeout=30)
-    finally:
-        _reap(proc, helpers)
     assert proc.returncode == 143 and "Traceback" not in err and "--resume continues" in err  # as every command
     assert not (out / "campaign.lock").exists()
     assert _count(out) >= 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -13,21 +12,9 @@ import pytest
 
 from orbops import ScenarioError, load_scenario, validate_scenario
 
-from .conftest import REPO
+from .conftest import REPO, edited_scenario as _variant
 
 FLAGSHIP = REPO / "scenarios" / "shenzhou-iss-backup-2011.toml"
-
-
-def _variant(tmp_path, *edits: tuple[str, str], name: str = "bad.toml"):
-    """The flagship scenario with ``(old, new)`` text edits, written beside a working element path."""
-    tle = Path(os.path.relpath(REPO / "tle", tmp_path)).as_posix()  # element files are named relative
-    text = FLAGSHIP.read_text(encoding="utf-8").replace('"../tle/', '"' + tle + "/")
-    for old, new in edits:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _problem(problems: list[str], key_path: str) -> str:

@@ -3,15 +3,12 @@ ranked list); the engine's verdicts are those of the rescue analysis, and bad re
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from orbops import validate_scenario
 from orbops.rescue import rescue_options
 
-from .conftest import REPO
+from .conftest import REPO, edited_scenario
 
 MS22 = REPO / "scenarios" / "iss-ms22-leak-2022.toml"
 
@@ -68,14 +65,7 @@ def test_the_tiangong_rescue_verdicts(played):
 
 
 def _edited(tmp_path, *edits):
-    tle = Path(os.path.relpath(REPO / "tle", tmp_path)).as_posix()
-    text = MS22.read_text(encoding="utf-8").replace('"../tle/', '"' + tle + "/")
-    for old, new in edits:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    path = tmp_path / "bad.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return edited_scenario(tmp_path, *edits, scenario=MS22)
 
 
 @pytest.mark.parametrize(("edit", "key_path", "expected"), [

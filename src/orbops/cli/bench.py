@@ -17,10 +17,6 @@ from .common import bundled_elements
 from .render import print_json, print_table
 
 DEFAULT_CATALOG = "catalog-gpredict-20180122.tle"  # among the element sets that come with orbops
-PEER_STYLE = {"astroz": ("tab:purple", "D", "astroz SatrecArray"),
-              "heyoka": ("tab:orange", "P", "heyoka sgp4_propagator")}
-
-
 @cli.command("bench", short_help="Measure propagation throughput against the sgp4 library and its peers.")
 @click.option("--sats", type=click.IntRange(min=1), default=None,
               help="Only this many satellites (with --steps); default: the standard batches "
@@ -70,13 +66,6 @@ def bench_command(sats, steps, kinds, methods, repeats, elements, plot, skyfield
 
         fig, ax = new_figure()
         plot_throughput(ax, curve)
-        for line in ax.get_lines():  # the peers, each its own style (the plot module knows orbops' and sgp4's)
-            style = PEER_STYLE.get(line.get_label())
-            if style:
-                line.set_color(style[0])
-                line.set_marker(style[1])
-                line.set_label(style[2])
-        ax.legend()
         save_figure(fig, plot)
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if as_json:

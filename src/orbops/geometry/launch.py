@@ -25,7 +25,7 @@ of the plane for the ~1.6 h between the two branches.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -35,7 +35,7 @@ from ..frames import Site, itrs_to_teme
 from ..timescales import format_utc, to_ns
 from .orbits import OneObject, Orbits
 from .rendezvous import RendezvousProfile, argument_of_latitude_deg
-from .search import find_crossings, refine_extrema, sample
+from .search import find_crossings, find_extrema
 
 __all__ = ["LaunchSite", "Ascent", "LaunchWindow", "Passages", "launch_windows", "inplane_passages", "assess",
            "inplane_function", "phase_at_insertion", "target_plane", "site_teme", "closest_passages",
@@ -207,14 +207,10 @@ def closest_passages(launch_site: LaunchSite, orbits: Orbits, target, t0_ns: int
     def off_plane(o, t):
         return np.abs(inplane(o, t))
 
-    times, values = sample(off_plane, 1, t0_ns, t1_ns, step_s)
-    v = values[0]
-    i = np.flatnonzero((v[1:-1] < v[:-2]) & (v[1:-1] <= v[2:]))
-    t = refine_extrema(off_plane, np.zeros(len(i), dtype=np.int64), times[i], times[i + 2], maxima=False, tol_s=tol_s)
-    out = passages_at(launch_site, orbits, obj, np.asarray(t, dtype=np.int64))
+    closest = find_extrema(off_plane, 1, t0_ns, t1_ns, step_s, tol_s=tol_s, maxima=False)
+    out = passages_at(launch_site, orbits, obj, np.asarray(closest.t_ns, dtype=np.int64))
     branch = (launch_site.crewed_directions or launch_site.directions)[0]
-    return Passages(out.site, out.target, out.inplane_ns, np.full(len(out), branch), out.azimuth_deg,
-                    out.inclination_deg, out.h_unit, out.alt_km, out.period_s)
+    return replace(out, direction=np.full(len(out), branch))
 
 
 def passages_at(launch_site: LaunchSite, orbits: Orbits, obj: int, t_ip: np.ndarray) -> Passages:

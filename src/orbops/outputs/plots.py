@@ -11,9 +11,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 __all__ = ["plot_throughput", "save_figure", "new_figure"]
 
 _STYLE = {"numba": ("tab:red", "o"), "numpy": ("tab:blue", "s"), "sgp4": ("black", "^"),
-          "skyfield": ("tab:green", "v")}
+          "skyfield": ("tab:green", "v"), "heyoka": ("tab:orange", "P"), "astroz": ("tab:purple", "D")}
 _LABEL = {"numba": "orbops numba", "numpy": "orbops numpy", "sgp4": "sgp4 SatrecArray (reference)",
-          "skyfield": "skyfield loop"}
+          "skyfield": "skyfield loop", "heyoka": "heyoka sgp4_propagator", "astroz": "astroz SatrecArray"}
 
 
 def new_figure(width: float = 8.0, height: float = 5.0):

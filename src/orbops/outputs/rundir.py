@@ -106,15 +106,14 @@ def _write(out: Path, records: list[RunRecord], scenario: Scenario) -> None:
     (out / "record.json").write_text(json.dumps(
         {"format": RECORD_FORMAT, "variants": [r.as_dict() for r in records]}, ensure_ascii=False,
         allow_nan=False, separators=(",", ":")) + "\n", encoding="utf-8")
-    rows = [row for run in records for row in run.rows()]
+    rows = [(row, e) for run in records for row, e in zip(run.rows(), run.events)]  # each event's row, once
     buf = io.StringIO()
     writer = csv.DictWriter(buf, TIMELINE_FIELDS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(row for row, _ in rows)
     (out / "timeline.csv").write_text(buf.getvalue(), encoding="utf-8")
     (out / "timeline.jsonl").write_text("".join(
-        json.dumps(dict(row, crew=list(e.crew)), ensure_ascii=False) + "\n"
-        for run in records for row, e in zip(run.rows(), run.events)), encoding="utf-8")
+        json.dumps(dict(row, crew=list(e.crew)), ensure_ascii=False) + "\n" for row, e in rows), encoding="utf-8")
     (out / "metrics.json").write_text(_dumps({"variants": [run.metrics for run in records]}), encoding="utf-8")
     (out / "windows.json").write_text(_dumps({run.variant_id: {
         "used": [w.used_row() for w in run.windows_used],

@@ -28,6 +28,7 @@ import numpy as np
 from ..elements import Catalog
 from ..timescales import jd_parts
 from .api import Propagator
+from .initialize import DEEP_SPACE_PERIOD_MIN
 
 __all__ = ["Measurement", "replicate", "benchmark_batches", "scaling", "available_methods", "METHODS",
            "PEERS", "DEFAULT_BATCHES", "KINDS"]
@@ -154,7 +155,7 @@ def _peak_mb(run: Callable[[], object]) -> float:
 
 def pools(catalog: Catalog) -> dict[str, Catalog]:
     """The catalog's near-earth sets (``leo``), all of them (``mixed``) and its deep-space ones (``deep``)."""
-    deep = 1440.0 / catalog.mean_motion_rev_day >= 225.0
+    deep = 1440.0 / catalog.mean_motion_rev_day >= DEEP_SPACE_PERIOD_MIN
     return {"leo": catalog[~deep], "mixed": catalog, "deep": catalog[deep]}
 
 

@@ -89,13 +89,14 @@ class Planner:
         return ws[i] if i < len(ws) else None
 
     def inclination_deg(self, station_id: str) -> float:
-        """The station's inclination (deg) from its element set nearest the scenario's start (cached, so a
+        """The station's inclination (deg) from its element set nearest the scenario's start, as validation
+        checks reach against (cached, so a
         prepared planner answers it without orbits)."""
         if station_id not in self._inclinations:
             self._need_orbits(f"the inclination of {station_id}")
-            cat = self.orbits.catalog[self.orbits.catalog.norad_id == self.orbits.norad_ids[self.stations[station_id]]]
-            k = int(np.argmin(np.abs(cat.epoch.astype(np.int64) - self.t0)))
-            self._inclinations[station_id] = float(cat.inc_deg[k])
+            norad = int(self.orbits.norad_ids[self.stations[station_id]])
+            nearest = self.orbits.catalog.get(norad, self.scenario.start, max_age_days=None)
+            self._inclinations[station_id] = float(nearest.inc_deg)
         return self._inclinations[station_id]
 
     # --- landing opportunities --------------------------------------------------------------------
