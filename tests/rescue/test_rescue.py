@@ -19,7 +19,8 @@ from orbops import load_catalog
 from orbops.constants import WGS84_F
 from orbops.errors import OrbopsError, StaleElementsWarning
 from orbops.frames import Site
-from orbops.geometry import LaunchSite, Orbits, launch_sites, launch_windows
+from orbops.geometry import LaunchSite, Orbits, landing_zones, launch_sites, launch_windows
+from orbops.history import flight_record
 from orbops.geometry.launch import closest_passages, inplane_passages
 from orbops.ops.vehicles import vehicle_models
 from orbops.rescue import Adapter, dogleg_dv_km_s, fleet, read_fleet, rescue_calendar, rescue_options
@@ -56,6 +57,32 @@ def _plane_offset_deg(lines, site, times_ns):
     s = wgs84.latlon(site.lat_deg, site.lon_deg, elevation_m=site.alt_km * 1000).at(t).position.km.T
     s /= np.linalg.norm(s, axis=-1, keepdims=True)
     return np.degrees(np.arcsin(np.einsum("ij,ij->i", n, s)))
+
+
+def _track_miss_km_and_sun(lines, site, t_ns):
+    """Ground distance (km, on a 6378.137 km sphere) from the site to the satellite's subpoint, and the Sun's
+    elevation at the site (deg), with skyfield."""
+    from skyfield.api import EarthSatellite, load, wgs84
+    ts = load.timescale(builtin=True)
+    t = ts.from_datetime(np.datetime64(int(t_ns), "ns").astype("datetime64[us]").astype(datetime)
+                         .replace(tzinfo=timezone.utc))
+    sub_pt = wgs84.subpoint_of(EarthSatellite(*lines, ts=ts).at(t))
+    lat1, lon1 = np.radians(site.lat_deg), np.radians(site.lon_deg)
+    lat2, lon2 = sub_pt.latitude.radians, sub_pt.longitude.radians
+    cos_d = np.sin(lat1) * np.sin(lat2) + np.cos(lat1) * np.cos(lat2) * np.cos(lon2 - lon1)
+    sun = _sun_elevation_deg(site, t)
+    return 6378.137 * float(np.arccos(np.clip(cos_d, -1.0, 1.0))), sun
+
+
+def _sun_elevation_deg(site, t):
+    """The Sun's elevation at the site (deg), with skyfield and the DE421 ephemeris of skyfield-data (offline)."""
+    from skyfield.api import Loader, wgs84
+    from skyfield_data import get_skyfield_data_path
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # skyfield-data warns that its IERS file is old; de421 is all we use
+        eph = Loader(get_skyfield_data_path(), verbose=False)("de421.bsp")
+    observer = eph["earth"] + wgs84.latlon(site.lat_deg, site.lon_deg, elevation_m=site.alt_km * 1000)
+    return float(observer.at(t).observe(eph["sun"]).apparent().altaz()[0].degrees)
 
 
 # --- reachability ---------------------------------------------------------------------------------------
@@ -135,6 +162,13 @@ def test_every_arrival_is_a_real_launch_window_the_first_after_readiness(iss, cs
             assert o.docking_ns > o.launch_ns
             assert o.ready_ns == to_ns(at) + round(o.readiness_days * NS_PER_DAY) <= o.launch_ns
             assert o.landing_ns > o.docking_ns
+            # the landing pass, by skyfield: the station's track within the zone's cross-range (lit where needed)
+            zone = landing_zones()[o.landing_zone]
+            t_pass = o.landing_ns - round(model.landing_offset_s * 1e9)
+            lines = catalog.get(station.upper(), when=np.datetime64(t_pass, "ns"), max_age_days=None).tle_lines
+            miss_km, sun_el = _track_miss_km_and_sun(lines, zone.site, t_pass)
+            assert miss_km <= zone.cross_range_km
+            assert not v.daylight_landing or sun_el > 0.0
             # the first: no feasible window of the site between readiness and this launch
             orbits = Orbits(catalog, [station.upper()], max_age_days=None)
             with warnings.catch_warnings():
@@ -153,7 +187,8 @@ def test_soyuz_ms23_called_up_on_15_december_flies_at_the_recorded_launch_time(i
     options = rescue_options("iss", "2022-12-15T00:00Z", iss, max_age_days=60).options
     soyuz = next(o for o in options if o.key == "soyuz@baikonur-31")
     assert soyuz.feasible and soyuz.port == "Poisk"
-    assert abs(soyuz.launch_ns - to_ns("2023-02-24T00:24:29Z")) <= 300 * 10**9  # Soyuz MS-23 (flights.csv)
+    ms23 = next(f for f in flight_record() if f.flight == "Soyuz MS-23")
+    assert abs(soyuz.launch_ns - to_ns(ms23.launch)) <= 300 * 10**9
 
 
 def test_docking_is_refused_without_an_adapter_and_taken_with_one(iss):

@@ -92,12 +92,13 @@ def rescue_command(station, at, start, days, crew, horizon_days, vehicles, adapt
     catalog = load_elements(elements or default_element_paths())
     first = to_ns(at if at is not None else start)
     n_days = 1 if at is not None else (days or 30)
-    check_coverage(Orbits(catalog, [st.object], max_age_days=None), (first, first + (n_days - 1) * NS_PER_DAY),
-                   max_age_days)
+    orbits = Orbits(catalog, [st.object], max_age_days=None)
+    check_coverage(orbits, (first, first + (n_days - 1) * NS_PER_DAY), max_age_days)
     with Progress(n_days, "rescue calendar", "days") as bar:
         calendar = rescue_calendar(st.id, first, n_days, catalog, crew=crew, horizon_days=horizon_days,
                                    vehicles=vehicles or None, adapters=adapters, fleet=fleet,
-                                   stay_s=stay_hours * 3600.0, max_age_days=max_age_days, progress=bar.advance)
+                                   stay_s=stay_hours * 3600.0, max_age_days=max_age_days, progress=bar.advance,
+                                   orbits=orbits)
     for note in calendar.notes:
         warn(note)
     if out:

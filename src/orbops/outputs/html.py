@@ -11,7 +11,7 @@ from ..ops import file_slug
 from .atomic import atomic_path
 from .plots import plt
 
-__all__ = ["CSS", "Images", "escape", "slug", "table"]
+__all__ = ["CSS", "Images", "escape", "slug", "table", "figure_png", "inline_png"]
 
 CSS = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 2em auto; max-width: 1200px;
@@ -38,11 +38,17 @@ def slug(text: str) -> str:
     return file_slug(text)
 
 
-def _figure_png(fig) -> bytes:
+def figure_png(fig) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
     plt.close(fig)
     return buf.getvalue()
+
+
+def inline_png(data: bytes, alt: str, *, title: str = "") -> str:
+    """An ``<img>`` with the PNG embedded as a data URI (no file, no external URL)."""
+    extra = f' title="{escape(title)}"' if title else ""
+    return f'<img src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}" alt="{escape(alt)}"{extra}>'
 
 
 class Images:
@@ -54,13 +60,12 @@ class Images:
         self.files: list[str] = []
 
     def add(self, fig, name: str, alt: str) -> str:
-        data = _figure_png(fig)
+        data = figure_png(fig)
         name = self._unique(name)
         with atomic_path(self.out / name) as tmp:
             tmp.write_bytes(data)
         self.files.append(name)
-        return (f'<img src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}" alt="{escape(alt)}" '
-                f'title="{escape(name)}">')
+        return inline_png(data, alt, title=name)
 
 
     def _unique(self, name: str) -> str:

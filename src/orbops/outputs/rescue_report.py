@@ -3,7 +3,6 @@ the calendar as CSV, and a self-contained HTML page (PNGs embedded) that always 
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import itertools
@@ -16,7 +15,8 @@ from ..errors import OrbopsError
 from ..rescue import BLOCKERS, RescueAnalysis, RescueCalendar, RescueOption
 from ..timescales import NS_PER_DAY, format_utc
 from .atomic import atomic_path, atomic_write_text
-from .html import CSS, escape as _e, table as _table
+from .html import CSS, escape as _e, figure_png, inline_png, table as _table
+from .runplots import date_num
 from .plots import plt
 
 __all__ = ["plot_rescue_calendar", "rescue_calendar_figure", "plot_rescue_options", "rescue_options_figure",
@@ -68,12 +68,6 @@ def _utc(t: int | None) -> str:
     return "" if t is None else format_utc(t)[:16].replace("T", " ")
 
 
-def _dates(ns):
-    import matplotlib.dates as mdates
-
-    return mdates.date2num(np.asarray(ns, dtype=np.int64).astype("datetime64[ns]").astype("datetime64[ms]"))
-
-
 def _legend_below(ax, handles, *, ncol: int, title: str | None = None):
     """A legend under the axes' tick labels and x label (a fixed offset in points, so the constrained layout
     makes room for it above the figure's footnote)."""
@@ -109,7 +103,7 @@ def plot_rescue_calendar(ax, calendar: RescueCalendar):
     n, days = len(calendar.keys), calendar.days
     dd = calendar.days_to_docking()
     midnight = calendar.start_ns // NS_PER_DAY * NS_PER_DAY  # each column centred on its UTC date
-    edges = _dates(midnight - NS_PER_DAY // 2 + np.arange(days + 1, dtype=np.int64) * NS_PER_DAY)
+    edges = date_num(midnight - NS_PER_DAY // 2 + np.arange(days + 1, dtype=np.int64) * NS_PER_DAY)
     ok = ~np.isnan(dd)
     norm = Normalize(0.0, max(float(np.nanmax(dd)) if ok.any() else calendar.horizon_days, 1.0))
     mesh = ax.pcolormesh(edges, np.arange(n + 1), np.ma.masked_invalid(dd), cmap=CALENDAR_CMAP, norm=norm)
@@ -228,17 +222,6 @@ def write_rescue_csv(path, calendar: RescueCalendar) -> None:
     atomic_write_text(path, buf.getvalue())
 
 
-def _png(fig) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
-    return buf.getvalue()
-
-
-def _img(data: bytes, alt: str) -> str:
-    return f'<img src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}" alt="{_e(alt)}">'
-
-
 def _options_table(analysis: RescueAnalysis) -> str:
     rows = []
     for k, o in enumerate(analysis.options, 1):
@@ -314,14 +297,15 @@ def write_rescue_report(path, result: RescueAnalysis | RescueCalendar, *, comman
         question = (f"Who can bring a crew of {crew} home from {name} if its lifeboat is lost on any day from "
                     f"{_utc(result.start_ns)} to {_utc(int(result.day_ns[-1]))} UTC, with a launch within "
                     f"{horizon:g} days, and how soon?")
-        parts = [_img(_png(rescue_calendar_figure(result)), "rescue calendar"), *_calendar_tables(result),
+        parts = [inline_png(figure_png(rescue_calendar_figure(result)), "rescue calendar"), *_calendar_tables(result),
                  f"<h2>The first day: lifeboat lost {_e(_utc(first.at_ns))} UTC</h2>"]
     else:
         title = f"Rescue options: {name}"
         question = (f"Who can bring a crew of {crew} home from {name} when its lifeboat is lost at "
                     f"{_utc(first.at_ns)} UTC, with a launch within {horizon:g} days, and how soon?")
         parts = ["<h2>Options, ranked by docking</h2>"]
-    parts += [_answer(first), _img(_png(rescue_options_figure(first)), "rescue options"), _options_table(first)]
+    parts += [_answer(first), inline_png(figure_png(rescue_options_figure(first)), "rescue options"),
+              _options_table(first)]
     notes = "".join(f"<li>{_e(n)}</li>" for n in first.notes) or "<li>none</li>"
     cmd = f'<p class="note">Command: <code>{_e(command)}</code></p>' if command else ""
     page = (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{_e(title)} - orbops</title>'

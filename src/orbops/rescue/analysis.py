@@ -219,7 +219,7 @@ class Reach:
 
     def __init__(self, vehicle: RescueVehicle, site_id: str, station: RescueStation, orbits: Orbits,
                  t0_ns: int, t1_ns: int, *, crew: int, adapters: tuple[Adapter, ...] = (),
-                 stay_s: float = RESCUE_STAY_S) -> None:
+                 stay_s: float = RESCUE_STAY_S, landings: dict | None = None) -> None:
         self.vehicle, self.site_id, self.station = vehicle, site_id, station
         self.launch_site = launch_sites()[site_id]
         self.crew, self.adapters, self.stay_s = crew, adapters, stay_s
@@ -230,18 +230,17 @@ class Reach:
         self.orbits = orbits
         self.epochs = orbits.catalog.epoch.astype(np.int64)
         mid = (t0_ns + t1_ns) // 2
-        row = orbits.catalog.epoch.astype(np.int64)
-        self.inclination_deg = float(orbits.catalog.inc_deg[int(np.argmin(np.abs(row - mid)))])
+        self.inclination_deg = float(orbits.catalog.inc_deg[int(np.argmin(np.abs(self.epochs - mid)))])
         self.latitude_deg = geocentric_latitude_deg(self.launch_site)
-        self.dogleg_deg, self.plane_why = self._plane()
+        self.dogleg_deg, self.plane_why = plane_reach(self.launch_site, self.inclination_deg)
         self.dogleg_dv = dogleg_dv_km_s(self.dogleg_deg, self.ascent.insertion_alt_km) if self.dogleg_deg else 0.0
+        self.service_from_ns, self.service_until_ns, self.service = self._service_span()
+        ret = next((r for r in (self.model.min_return_s, vehicle.return_s, self.model.return_s) if r is not None), None)
+        self.return_s: float | None = ret  # undocking to the earliest landing pass
         self._windows: list[LaunchWindow] | None = None
-        self._landings: dict[str, list[int]] = {}
+        self._landings = landings if landings is not None else {}
 
     # --- what does not depend on the day ----------------------------------------------------------
-    def _plane(self) -> tuple[float, str]:
-        return plane_reach(self.launch_site, self.inclination_deg)
-
     @property
     def plane_ok(self) -> bool:
         return self.dogleg_deg == 0.0 or self.dogleg_dv <= self.vehicle.plane_change_dv_km_s
@@ -260,15 +259,16 @@ class Reach:
         return self._windows
 
     def landings(self, zone: str) -> list[int]:
-        """Landing times (UTC ns, the model's offset applied) over a zone, lit where recovery needs it."""
-        if zone not in self._landings:
-            ret = self.model.min_return_s or self.vehicle.return_s or self.model.return_s or 0.0
-            reach = int((self.vehicle.free_flight_days * 86400.0 + self.stay_s + ret) * 1e9) + 3 * NS_PER_DAY
-            found = landing_opportunities(self.orbits, 0, landing_zones()[zone], self.t0, self.t1 + reach,
+        """Landing times (UTC ns, the model's offset applied) over a zone, lit where recovery needs it; shared
+        by the vehicle's launch sites (``landings`` of :func:`reaches`)."""
+        reach = int((self.vehicle.free_flight_days * 86400.0 + self.stay_s + (self.return_s or 0.0)) * 1e9)
+        key = (zone, self.vehicle.daylight_landing, self.model.landing_offset_s, self.t1 + reach + 3 * NS_PER_DAY)
+        if key not in self._landings:
+            found = landing_opportunities(self.orbits, 0, landing_zones()[zone], self.t0, key[-1],
                                           daylight_only=self.vehicle.daylight_landing)
             offset = int(round(self.model.landing_offset_s * 1e9))
-            self._landings[zone] = [o.time_ns + offset for o in found]
-        return self._landings[zone]
+            self._landings[key] = [o.time_ns + offset for o in found]
+        return self._landings[key]
 
     # --- one emergency ----------------------------------------------------------------------------
     def option(self, at_ns: int, horizon_days: float) -> RescueOption:
@@ -277,7 +277,7 @@ class Reach:
                     site_name=self.launch_site.name, at_ns=at_ns, inclination_deg=self.inclination_deg,
                     site_latitude_deg=self.latitude_deg, dogleg_deg=self.dogleg_deg, dogleg_dv_km_s=self.dogleg_dv)
         end_ns = at_ns + int(round(horizon_days * NS_PER_DAY))
-        lo, hi, service = self._service_span()
+        lo, hi, service = self.service_from_ns, self.service_until_ns, self.service
         why: list[tuple[str, str]] = []
         if hi is not None and hi < at_ns:
             why.append(("service", f"{service}, not on {format_utc(at_ns)[:10]}"))
@@ -367,9 +367,7 @@ class Reach:
         return assumed or (None, "")
 
     def _landing(self, docking_ns: int) -> tuple[int | None, str | None, str]:
-        ret = self.model.min_return_s if self.model.min_return_s is not None else self.vehicle.return_s
-        if ret is None:
-            ret = self.model.return_s
+        ret = self.return_s
         if ret is None:
             return None, None, f"no return model for {self.vehicle.name}"
         earliest = docking_ns + int(round((self.stay_s + ret) * 1e9))
@@ -392,17 +390,20 @@ def _orbits(catalog: Catalog, station: RescueStation) -> Orbits:
 
 
 def reaches(station: RescueStation, catalog: Catalog, t0_ns: int, t1_ns: int, *, crew: int,
-            vehicles=None, adapters=(), fleet: Fleet | None = None, stay_s: float = RESCUE_STAY_S) -> list[Reach]:
-    """A :class:`Reach` per (vehicle, site) of the catalogue (or of ``vehicles``, ids) over the span."""
+            vehicles=None, adapters=(), fleet: Fleet | None = None, stay_s: float = RESCUE_STAY_S,
+            orbits: Orbits | None = None) -> list[Reach]:
+    """A :class:`Reach` per (vehicle, site) of the catalogue (or of ``vehicles``, ids) over the span
+    (``orbits``: the station's, when the caller has them already)."""
     fl = fleet or shipped_fleet()
     ids = list(vehicles) if vehicles else list(fl.vehicles)
     unknown = [v for v in ids if v not in fl.vehicles]
     if unknown:
         raise OrbopsError(f"unknown rescue vehicle {unknown[0]!r}: expected one of {', '.join(sorted(fl.vehicles))}")
-    orbits = _orbits(catalog, station)
+    orbits = orbits if orbits is not None else _orbits(catalog, station)
     adapters = tuple(a if isinstance(a, Adapter) else Adapter.parse(a) for a in adapters)
-    return [Reach(fl.vehicles[v], s, station, orbits, t0_ns, t1_ns, crew=crew, adapters=adapters, stay_s=stay_s)
-            for v in ids for s in fl.vehicles[v].sites]
+    landings: dict = {}  # one landing search per zone and rule, whichever site a vehicle flies from
+    return [Reach(fl.vehicles[v], s, station, orbits, t0_ns, t1_ns, crew=crew, adapters=adapters, stay_s=stay_s,
+                  landings=landings) for v in ids for s in fl.vehicles[v].sites]
 
 
 def _assumptions(found: list[Reach], adapters, stay_s: float, t0_ns: int, t1_ns: int) -> tuple[str, ...]:
@@ -494,7 +495,7 @@ class RescueCalendar:
         for d in range(self.days):
             for row in self.cells:
                 o = row[d]
-                rec = {"emergency_utc": format_utc(o.at_ns), "option": o.key}
+                rec = {"emergency_utc": format_utc(o.at_ns)}  # then as_dict(), its "option" key first
                 rec.update({k: ("; ".join(v) if isinstance(v, list) else v) for k, v in o.as_dict().items()})
                 out.append(rec)
         return out
@@ -508,7 +509,8 @@ class RescueCalendar:
 
 def rescue_calendar(station: str, start, days: int, catalog: Catalog, *, crew: int = 3,
                     horizon_days: float = HORIZON_DAYS, vehicles=None, adapters=(), fleet: Fleet | None = None,
-                    stay_s: float = RESCUE_STAY_S, max_age_days: float | None = None, progress=None) -> RescueCalendar:
+                    stay_s: float = RESCUE_STAY_S, max_age_days: float | None = None, progress=None,
+                    orbits: Orbits | None = None) -> RescueCalendar:
     """:func:`rescue_options` for an emergency on each of ``days`` days from ``start`` (UTC), the geometry
     computed once for the whole span; ``progress()`` after each day."""
     if not 1 <= days <= 3660:
@@ -521,18 +523,14 @@ def rescue_calendar(station: str, start, days: int, catalog: Catalog, *, crew: i
     t0 = to_ns(start)
     t1 = t0 + int(round((days - 1 + horizon_days + 1) * NS_PER_DAY))
 
-    def compute():
-        found = reaches(st, catalog, t0, t1, crew=crew, vehicles=vehicles, adapters=adapters, fleet=fleet,
-                        stay_s=stay_s)
-        cells = [[] for _ in found]
-        for d in range(days):
-            for i, r in enumerate(found):
-                cells[i].append(r.option(t0 + d * NS_PER_DAY, horizon_days))
-            if progress is not None:
-                progress()
-        return found, cells
-
-    found, cells = compute()
+    found = reaches(st, catalog, t0, t1, crew=crew, vehicles=vehicles, adapters=adapters, fleet=fleet,
+                    stay_s=stay_s, orbits=orbits)
+    cells = [[] for _ in found]
+    for d in range(days):
+        for i, r in enumerate(found):
+            cells[i].append(r.option(t0 + d * NS_PER_DAY, horizon_days))
+        if progress is not None:
+            progress()
     notes = _age_notes(cells, max_age_days)
     keys = tuple(f"{r.vehicle.id}@{r.site_id}" for r in found)
     return RescueCalendar(st.id, st.name, t0, days, crew, horizon_days, keys, tuple(tuple(c) for c in cells),

@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import OrbopsError
 from ..geometry import landing_zones, launch_sites
 from ..ops.vehicles import vehicle_models
-from ..timescales import NS_PER_DAY, format_utc, parse_utc
+from ..timescales import NS_PER_DAY, parse_utc
 
 __all__ = ["Readiness", "RescueVehicle", "StationPort", "RescueStation", "Fleet", "Adapter", "fleet", "read_fleet",
            "STANDARDS"]
@@ -94,21 +94,9 @@ class RescueVehicle:
     source: str = ""
     site_dates: tuple[tuple[str, int | None, int | None], ...] = ()
 
-    def site_in_service(self, site: str, t_ns: int) -> tuple[bool, str]:
-        """Whether it flies crews from ``site`` at ``t_ns``, and the span when not always (words)."""
-        for s, lo, hi in self.site_dates:
-            if s == site and not _span_ok(t_ns, lo, hi):
-                since = "" if lo is None else f" from {format_utc(lo)[:10]}"
-                until = "" if hi is None else f" until {format_utc(hi - NS_PER_DAY + 1)[:10]}"  # that day
-                return False, f"{since}{until}"
-        return True, ""
-
     def readiness_at(self, t_ns: int) -> Readiness | None:
         """The readiness era holding ``t_ns`` (None: the vehicle has no figure then)."""
         return next((r for r in self.readiness if _span_ok(t_ns, r.from_ns, r.until_ns)), None)
-
-    def in_service(self, t_ns: int) -> bool:
-        return _span_ok(t_ns, self.in_service_from_ns, self.in_service_until_ns)
 
 
 @dataclass(frozen=True)
