@@ -11,7 +11,7 @@ PACKAGE = Path(orbops.__file__).parent
 
 # Floor of each top-level module or subpackage (docs/architecture.md). Same number = same floor.
 FLOORS = {
-    "errors": 0, "constants": 0, "timescales": 0, "data": 0, "version": 0,
+    "errors": 0, "constants": 0, "timescales": 0, "data": 0, "version": 0, "_system": 0,
     "elements": 1,
     "propagation": 2,
     "frames": 3, "geometry": 3.5,

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from .._system import pid_running
 from ..errors import OrbopsError
 from ..version import __version__
 
@@ -53,28 +54,6 @@ def _host() -> str:
 
 def _describe(holder: dict) -> str:
     return f"pid {holder.get('pid', '?')} on {holder.get('host', '?')}, started {holder.get('started_utc', '?')}"
-
-
-def pid_running(pid: int) -> bool:
-    """Whether a process with this pid runs on this host."""
-    if os.name == "nt":  # os.kill(pid, 0) would end it there
-        import ctypes
-        kernel32 = ctypes.windll.kernel32
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return kernel32.GetLastError() == 5  # access denied: it exists
-        code = ctypes.c_ulong()
-        try:
-            return not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)) or code.value == 259  # STILL_ACTIVE
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # PermissionError: another user's process
-        return True
-    return True
 
 
 class CampaignLock:

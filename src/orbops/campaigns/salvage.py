@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .._system import fsync_dir
 from .store import _SCHEMA, STORE_FILE, _checksum
 
 __all__ = ["Salvage", "salvage_store", "SALVAGED_FILE"]
@@ -121,19 +122,6 @@ def _copy_durably(src: Path, dst: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _write_fresh(directory: Path, meta: dict, good: dict[int, tuple]) -> None:
     """Build the fresh store beside the damaged one, then put it in its place (WAL and index removed first)."""
     tmp = directory / f".{STORE_FILE}.salvage-{os.getpid()}.tmp"
@@ -153,11 +141,11 @@ def _write_fresh(directory: Path, meta: dict, good: dict[int, tuple]) -> None:
         os.fsync(fh.fileno())
     path = directory / STORE_FILE
     os.replace(tmp, directory / SALVAGED_FILE)
-    _fsync_dir(directory)
+    fsync_dir(directory)
     for extra in ("-wal", "-shm"):  # the damaged file's; never to be replayed onto the fresh one
         path.with_name(STORE_FILE + extra).unlink(missing_ok=True)
     os.replace(directory / SALVAGED_FILE, path)
-    _fsync_dir(directory)
+    fsync_dir(directory)
 
 
 # --- through SQLite ----------------------------------------------------------------------------------------

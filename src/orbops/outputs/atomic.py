@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from .._system import fsync_dir, pid_running
 from ..errors import OrbopsError
 
 __all__ = ["atomic_path", "atomic_write_text", "atomic_dir", "remove_stale"]
@@ -30,15 +31,7 @@ FILE_MODE = 0o666 & ~_umask()
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's live process
-        return True
-    return True
+    return pid == os.getpid() or pid_running(pid)
 
 
 def remove_stale(folder: Path, name: str) -> list[Path]:
@@ -56,15 +49,6 @@ def remove_stale(folder: Path, name: str) -> list[Path]:
                     entry.unlink(missing_ok=True)
                 removed.append(entry)
     return removed
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # make a rename durable
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
 
 @contextlib.contextmanager
@@ -97,7 +81,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             if target.is_dir():
                 raise OrbopsError(f"{target} is a directory") from None
             raise OSError(exc.errno, exc.strerror, str(target)) from None
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     finally:
         tmp_path.unlink(missing_ok=True)
 
@@ -141,6 +125,6 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.rename(staged, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
